@@ -1,0 +1,225 @@
+"""Graph builders: the functions that create op nodes (used by operators, autodiff, K).
+
+Python numbers and numpy arrays mixed with tensors become constants of the tensor's
+dtype when it is a float type (float32 stays float32), as Theano's autocasting does.
+"""
+import numpy as np
+
+from .ir import constant, is_tensor
+
+
+def as_tensor(value, like=None):
+    """A tensor for `value`: itself if symbolic, else a constant (dtype from `like`)."""
+    if is_tensor(value):
+        return value
+    if callable(value) and not isinstance(value, np.ndarray):
+        raise TypeError(f"expected a tensor or a number, received {value!r}")
+    array = np.asarray(value)
+    if array.dtype == object:
+        raise TypeError(f"expected a tensor or a number, received {value!r}")
+    if like is not None and like.dtype.startswith('float') and array.dtype.kind in 'biuf':
+        array = array.astype(like.dtype)
+    elif array.dtype == np.float64 and like is None:
+        array = array.astype('float32')
+    return constant(array)
+
+
+def _pair(a, b):
+    like = a if is_tensor(a) else b
+    return as_tensor(a, like), as_tensor(b, like)
+
+
+def _binary(op_name):
+    def build(a, b):
+        from .ops import elementwise as ew
+        a, b = _pair(a, b)
+        return getattr(ew, op_name)()(a, b)
+    build.__name__ = op_name.lower()
+    return build
+
+
+def _unary(op_name):
+    def build(x):
+        from .ops import elementwise as ew
+        return getattr(ew, op_name)()(as_tensor(x))
+    build.__name__ = op_name.lower()
+    return build
+
+
+add, sub, mul, div, power = (_binary(n) for n in ('Add', 'Sub', 'Mul', 'Div', 'Pow'))
+maximum, minimum = _binary('Maximum'), _binary('Minimum')
+greater, greater_equal = _binary('Greater'), _binary('GreaterEqual')
+less, less_equal = _binary('Less'), _binary('LessEqual')
+equal, not_equal = _binary('Equal'), _binary('NotEqual')
+logical_and, logical_or = _binary('And'), _binary('Or')
+neg, exp, log, log1p, expm1 = (_unary(n) for n in ('Neg', 'Exp', 'Log', 'Log1p', 'Expm1'))
+sqrt, abs_, sign, tanh = (_unary(n) for n in ('Sqrt', 'Abs', 'Sign', 'Tanh'))
+sigmoid, relu, softplus = _unary('Sigmoid'), _unary('Relu'), _unary('Softplus')
+square, floor, round_, logical_not = (_unary(n) for n in ('Square', 'Floor', 'Round', 'Not'))
+stop_gradient = _unary('StopGradient')
+
+
+def cast(x, dtype):
+    from .ops.elementwise import Cast
+    from .ir import normalize_dtype
+    x = as_tensor(x)
+    dtype = normalize_dtype(dtype)
+    return x if x.dtype == dtype else Cast(dtype=dtype)(x)
+
+
+def clip(x, low, high):
+    from .ops.elementwise import Clip
+    return Clip(low=float(low), high=float(high))(as_tensor(x))
+
+
+def where(condition, a, b):
+    from .ops.elementwise import Where
+    a, b = _pair(a, b)
+    return Where()(as_tensor(condition), a, b)
+
+
+def zeros_like(x):
+    return broadcast_like(constant(np.zeros((), x.dtype)), x)
+
+
+def ones_like(x):
+    return broadcast_like(constant(np.ones((), x.dtype)), x)
+
+
+def reduce_sum(x, axes=None, keepdims=False):
+    from .ops.reduce import Sum, normalize_axes
+    return Sum(axes=normalize_axes('sum', x.ndim, axes), keepdims=bool(keepdims))(x)
+
+
+def reduce_max(x, axes=None, keepdims=False):
+    from .ops.reduce import Max, normalize_axes
+    return Max(axes=normalize_axes('max', x.ndim, axes), keepdims=bool(keepdims))(x)
+
+
+def size(x, axes, dtype):
+    from .ops.reduce import Size, normalize_axes
+    return Size(axes=normalize_axes('size', x.ndim, axes), dtype=dtype)(x)
+
+
+def reduce_mean(x, axes=None, keepdims=False):
+    from .ops.reduce import normalize_axes
+    axes = normalize_axes('mean', x.ndim, axes)
+    dims = [x.shape[a] for a in axes]
+    total = reduce_sum(x, axes, keepdims)
+    if None not in dims:
+        return total / float(np.prod(dims)) if dims else total
+    return total / size(x, axes, total.dtype)
+
+
+def argmax(x, axis=-1, keepdims=False):
+    from .ops.reduce import ArgMax, normalize_axes
+    (axis,) = normalize_axes('argmax', x.ndim, axis)
+    return ArgMax(axis=axis, keepdims=bool(keepdims))(x)
+
+
+def reshape(x, shape):
+    from .ops.movement import Reshape
+    return Reshape(shape=tuple(-1 if d is None else int(d) for d in shape))(x)
+
+
+def reshape_like(x, ref):
+    from .ops.movement import ReshapeLike
+    return x if x.shape == ref.shape and None not in x.shape else ReshapeLike()(x, ref)
+
+
+def transpose(x, perm=None):
+    from .ops.movement import Transpose
+    perm = tuple(reversed(range(x.ndim))) if perm is None else tuple(int(p) for p in perm)
+    return Transpose(perm=perm)(x)
+
+
+def broadcast_like(x, ref):
+    from .ops.movement import BroadcastLike
+    return BroadcastLike()(as_tensor(x, ref), ref)
+
+
+def expand_dims(x, axes):
+    from .ops.movement import ExpandDims
+    axes = (axes,) if isinstance(axes, int) else tuple(axes)
+    ndim = x.ndim + len(axes)
+    return ExpandDims(axes=tuple(sorted(a % ndim for a in axes)))(x)
+
+
+def squeeze(x, axes):
+    from .ops.movement import Squeeze
+    axes = (axes,) if isinstance(axes, int) else tuple(axes)
+    return Squeeze(axes=tuple(sorted(a % x.ndim for a in axes)))(x)
+
+
+def concat(tensors, axis=-1):
+    from .ops.movement import Concat
+    tensors = [as_tensor(t) for t in tensors]
+    return Concat(axis=axis % tensors[0].ndim)(*tensors)
+
+
+def slice_axis(x, axis, start, stop):
+    from .ops.movement import Slice
+    return Slice(axis=axis % x.ndim, start=int(start), stop=int(stop))(x)
+
+
+def getitem(x, index):
+    """Basic indexing with ints and unit-step slices (static bounds)."""
+    index = index if isinstance(index, tuple) else (index,)
+    if len(index) > x.ndim:
+        raise IndexError(f"too many indices for tensor of shape {x.shape}")
+    squeeze_axes = []
+    for axis, item in enumerate(index):
+        size = x.shape[axis]
+        if isinstance(item, (int, np.integer)):
+            if size is None:
+                raise IndexError(f"integer index on axis {axis} of unknown size in {x.shape}")
+            start = item % size
+            x = slice_axis(x, axis, start, start + 1)
+            squeeze_axes.append(axis)
+        elif isinstance(item, slice) and item != slice(None):
+            if item.step not in (None, 1) or size is None:
+                raise IndexError(f"only unit-step slices of static axes are supported, "
+                                 f"received {item} on axis {axis} of shape {x.shape}")
+            start, stop, _ = item.indices(size)
+            x = slice_axis(x, axis, start, max(stop, start))
+        elif not isinstance(item, slice):
+            raise IndexError(f"unsupported index {item!r}")
+    return squeeze(x, squeeze_axes) if squeeze_axes else x
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False):
+    from .ops.linalg import MatMul
+    return MatMul(transpose_a=transpose_a, transpose_b=transpose_b)(a, b)
+
+
+def dot(a, b):
+    """Keras `dot`: N-D x 2-D contracts the last axis of a with the first of b."""
+    a, b = _pair(a, b)
+    if a.ndim == 2 and b.ndim == 2:
+        return matmul(a, b)
+    if b.ndim == 2 and a.ndim > 2:
+        flat = reshape(a, (-1, a.shape[-1]))
+        return reshape(matmul(flat, b), tuple(a.shape[:-1]) + (b.shape[1],))
+    raise ValueError(f"dot: unsupported shapes {a.shape} and {b.shape}")
+
+
+def softmax(x):
+    from .ops.nn import Softmax
+    return Softmax(axis=-1)(x)
+
+
+def conv2d(x, w, strides=(1, 1), padding='valid', dilation=(1, 1)):
+    from .ops.nn import Conv2D
+    return Conv2D(strides=tuple(strides), padding=padding, dilation=tuple(dilation))(x, w)
+
+
+def maxpool2d(x, pool_size, strides, padding):
+    from .ops.nn import MaxPool2D
+    return MaxPool2D(pool_size=tuple(pool_size), strides=tuple(strides), padding=padding)(x)
+
+
+def random_uniform(ref, state, dtype):
+    from .ops.nn import RandomUniform
+    return RandomUniform(dtype=dtype)(ref, state)
+
+

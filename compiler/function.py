@@ -1,0 +1,93 @@
+"""compiler.function: graph in, compiled runtime callable out.
+
+Pipeline: collect default updates -> substitute givens -> rewrite passes (the seam where
+optimizations plug in) -> schedule into a Plan -> runtime.CompiledFunction.
+"""
+from runtime.function import CompiledFunction
+
+from . import builders as B
+from .graph import rebuild, graph_variables
+from .ir import is_tensor, Variable
+from .rewrite import optimize
+from .schedule import schedule, variable_key
+
+
+class GraphInfo:
+    """What a compiled function keeps for inspection: graphs before and after rewrites."""
+
+    def __init__(self, inputs, outputs, updates, original, log):
+        self.inputs, self.outputs, self.updates = inputs, outputs, updates
+        self.original = original
+        self.rewrite_log = log
+
+    @property
+    def roots(self):
+        return list(self.outputs) + [value for _, value in self.updates]
+
+
+def _normalize_updates(updates, name):
+    pairs = list(updates.items()) if isinstance(updates, dict) else list(updates or [])
+    result = []
+    for pair in pairs:
+        var, value = pair
+        if not isinstance(var, Variable):
+            raise TypeError(f"function {name!r}: an update must target a variable, "
+                            f"received {var!r}")
+        value = B.as_tensor(value, var)
+        if value.ndim != var.ndim or any(
+                v is not None and v != s for v, s in zip(value.shape, var.shape)):
+            raise ValueError(f"function {name!r}: update of variable {var.name!r} has shape "
+                             f"{value.shape}, expected {var.shape}")
+        result.append((var, B.cast(value, var.dtype)))
+    return result
+
+
+def _with_default_updates(outputs, updates):
+    """Add the default updates (random states) of variables the graph reads."""
+    updated = {var.id for var, _ in updates}
+    pending = list(outputs) + [value for _, value in updates]
+    while pending:
+        fresh = []
+        for var in graph_variables(pending):
+            if var.default_update is not None and var.id not in updated:
+                updated.add(var.id)
+                updates.append((var, var.default_update))
+                fresh.append(var.default_update)
+        pending = fresh
+    return updates
+
+
+def function(inputs, outputs, updates=None, givens=None, name='function', profile=False,
+             optimize_graph=True):
+    """Compile a graph into a `runtime.CompiledFunction`.
+
+    Args:
+        inputs: list of placeholder tensors (the arrays the function takes, in order).
+        outputs: list of tensors to compute.
+        updates: list of (variable, new value) or dict; applied after the outputs are
+            computed (outputs see the values from before the call).
+        givens: {tensor: tensor or value} substituted before compiling.
+        profile: time every kernel (see `CompiledFunction.profile`).
+        optimize_graph: run the rewrite passes (off: for tests comparing passes).
+    """
+    inputs, outputs = list(inputs), list(outputs)
+    for x in inputs:
+        if not is_tensor(x) or x.kind != 'input':
+            raise TypeError(f"function {name!r}: inputs must be placeholders, received {x!r}")
+    updates = _with_default_updates(outputs, _normalize_updates(updates, name))
+    roots = outputs + [value for _, value in updates]
+    replace = {t.id: B.cast(B.as_tensor(v, t), t.dtype) for t, v in (givens or {}).items()}
+    roots, _ = rebuild(roots, replace)
+    original = roots
+    log = []
+    if optimize_graph:
+        roots, log = optimize(roots)
+    new_outputs, new_values = roots[:len(outputs)], roots[len(outputs):]
+    new_updates = [(var, value) for (var, _), value in zip(updates, new_values)
+                   if value is not var]
+    plan = schedule(inputs, new_outputs, new_updates, name)
+    variables = {variable_key(var): var for var in graph_variables(roots)}
+    variables.update({variable_key(var): var for var, _ in new_updates})
+    from . import inspect
+    info = GraphInfo(inputs, new_outputs, new_updates, original, log)
+    return CompiledFunction(plan, variables, graph=info, inspector=inspect, profile=profile)

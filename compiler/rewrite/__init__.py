@@ -1,0 +1,43 @@
+"""Rewrite passes: small named rules registered to passes, one driver to a fixpoint.
+
+A rule is a function(node) -> replacement tensor or None. `optimize` applies every pass
+in PASS_ORDER, each to a fixpoint (bounded), and returns the log of rules that fired.
+"""
+from ..graph import rebuild
+
+PASS_ORDER = ('canonicalize',)
+RULES = {name: [] for name in PASS_ORDER}
+MAX_ITERATIONS = 20
+
+
+def register(pass_name):
+    """Decorator adding a rule to a pass."""
+    def add(rule):
+        RULES[pass_name].append(rule)
+        return rule
+    return add
+
+
+def optimize(roots, passes=PASS_ORDER):
+    """Apply the passes to the graph of `roots`; returns (new roots, log)."""
+    log = []
+    for pass_name in passes:
+        rules = RULES[pass_name]
+        for _ in range(MAX_ITERATIONS):
+            fired = []
+
+            def apply(node):
+                for rule in rules:
+                    result = rule(node)
+                    if result is not None and result is not node:
+                        fired.append((pass_name, rule.__name__, node.name))
+                        return result
+                return None
+            roots, _ = rebuild(roots, {}, apply)
+            log.extend(fired)
+            if not fired:
+                break
+    return roots, log
+
+
+from . import canonicalize  # noqa: E402  (the rules register themselves into RULES)

@@ -1,0 +1,95 @@
+"""CompiledFunction: the callable every K.function, fit and predict run."""
+import numpy as np
+
+from .executor import Executor
+
+
+def _shape_matches(expected, received):
+    return len(expected) == len(received) and all(
+        e is None or e == r for e, r in zip(expected, received))
+
+
+class CompiledFunction:
+    """Runs a Plan: validates inputs, executes the steps, applies variable updates.
+
+    Args:
+        plan: the `Plan` to execute.
+        variables: {variable key: holder}; a holder has a `value` attribute (numpy array)
+            read before the call and replaced by the update after it.
+        graph: optional inspection data (the optimized graph) kept for the user.
+        inspector: optional object offering to_networkx/to_dot/debugprint for `graph`.
+    """
+
+    def __init__(self, plan, variables=None, graph=None, inspector=None, profile=False):
+        self.plan = plan
+        self.name = plan.name
+        self.variables = dict(variables or {})
+        self.graph = graph
+        self._inspector = inspector
+        self._executor = Executor(plan)
+        if profile:
+            self._executor.enable_profiling()
+        self._template = [None] * len(plan.slots)
+        for slot, value in plan.constants.items():
+            self._template[slot] = value
+
+    def __call__(self, inputs):
+        arrays = self._validate(inputs)
+        values = list(self._template)
+        for (_, slot), array in zip(self.plan.inputs, arrays):
+            values[slot] = array
+        for slot, key in self.plan.variables.items():
+            values[slot] = self.variables[key].value
+        self._executor.run(values)
+        outputs = [values[slot] for slot in self.plan.outputs]
+        for key, slot in self.plan.updates:
+            holder = self.variables[key]
+            holder.value = np.ascontiguousarray(values[slot], dtype=holder.value.dtype)
+        return outputs
+
+    def _validate(self, inputs):
+        if not isinstance(inputs, (list, tuple)):
+            inputs = [inputs]
+        expected = self.plan.inputs
+        if len(inputs) != len(expected):
+            raise ValueError(f"function {self.name!r}: expected {len(expected)} input arrays "
+                             f"({', '.join(n for n, _ in expected)}), received {len(inputs)}")
+        return [self._check(name, slot, value) for (name, slot), value in zip(expected, inputs)]
+
+    def _check(self, name, slot, value):
+        shape, dtype = self.plan.slots[slot]
+        if value is None or callable(value) and not hasattr(value, 'shape'):
+            raise TypeError(f"function {self.name!r}: input {name!r} expected an array of "
+                            f"shape {tuple(shape)}, received {value!r}")
+        array = np.asarray(value)
+        if array.dtype.kind not in 'biuf':
+            raise TypeError(f"function {self.name!r}: input {name!r} expected numeric data "
+                            f"of dtype {dtype}, received dtype {array.dtype}")
+        if not _shape_matches(shape, array.shape):
+            raise ValueError(f"function {self.name!r}: input {name!r} expected shape "
+                             f"{tuple(shape)}, received {array.shape}")
+        # Numeric inputs are cast to the declared dtype (Theano's allow_input_downcast,
+        # which Keras turned on): uint8 images feed a float32 model.
+        return np.ascontiguousarray(array, dtype=dtype)
+
+    # Inspection and profiling -------------------------------------------------------
+    def _inspect(self, what, *args, **kwargs):
+        if self._inspector is None:
+            raise RuntimeError(f"function {self.name!r} carries no graph to inspect")
+        return getattr(self._inspector, what)(self, *args, **kwargs)
+
+    def to_networkx(self):
+        return self._inspect('to_networkx')
+
+    def to_dot(self):
+        return self._inspect('to_dot')
+
+    def debugprint(self, file=None):
+        return self._inspect('debugprint', file=file)
+
+    def profile(self):
+        """Per-kernel timings (needs profile=True at compile time), slowest first."""
+        from .profile import ProfileTable
+        if self._executor.times is None:
+            raise RuntimeError(f"function {self.name!r} was not compiled with profile=True")
+        return ProfileTable.from_plan(self.plan, self._executor.times)

@@ -1,0 +1,15 @@
+"""symkeras.backend (K): Keras 2 backend functions on the symkeras compiler.
+
+Import it as `from symkeras import backend as K`.
+"""
+from .config import (floatx, set_floatx, epsilon, set_epsilon, image_data_format,
+                     set_image_data_format, learning_phase, set_learning_phase,
+                     get_uid, reset_uids, clear_session, normalize_data_format)
+from .variables import *  # noqa: F401,F403
+from .math_ops import *  # noqa: F401,F403
+from .nn import *  # noqa: F401,F403
+
+
+def backend():
+    """The name of the backend: 'symkeras'."""
+    return 'symkeras'

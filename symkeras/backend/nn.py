@@ -1,0 +1,185 @@
+"""Backend neural-network functions: activations, losses, convolution, pooling, dropout."""
+import numpy as np
+
+from compiler import builders as B
+from compiler.ir import is_tensor
+
+from .config import epsilon, learning_phase, normalize_data_format
+from .variables import variable
+
+POOL_MODES = ('max', 'avg')
+PADDINGS = ('valid', 'same')
+
+
+def relu(x, alpha=0., max_value=None, threshold=0.):
+    """max(x, 0), with a leaky slope `alpha` below zero and an optional cap."""
+    out = B.relu(x)
+    if alpha:
+        out = out - alpha * B.relu(B.neg(x))
+    if max_value is not None:
+        out = B.clip(out, -np.inf, max_value)
+    return out
+
+
+def elu(x, alpha=1.):
+    return B.where(B.greater(x, 0), x, B.expm1(x) * alpha)
+
+
+def sigmoid(x):
+    return B.sigmoid(x)
+
+
+def hard_sigmoid(x):
+    return B.clip(x * 0.2 + 0.5, 0.0, 1.0)
+
+
+def tanh(x):
+    return B.tanh(x)
+
+
+def softplus(x):
+    return B.softplus(x)
+
+
+def softsign(x):
+    return x / (B.abs_(x) + 1)
+
+
+def softmax(x, axis=-1):
+    """Softmax over `axis` (the last by default)."""
+    if axis in (-1, x.ndim - 1):
+        return B.softmax(x)
+    shifted = B.exp(x - B.reduce_max(x, axis, keepdims=True))
+    return shifted / B.reduce_sum(shifted, axis, keepdims=True)
+
+
+def _log_softmax(z, axis):
+    shifted = z - B.stop_gradient(B.reduce_max(z, axis, keepdims=True))
+    return shifted - B.log(B.reduce_sum(B.exp(shifted), axis, keepdims=True))
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """-sum(target * log(output)) over `axis`; output rescaled to sum to 1 and clipped to
+    [eps, 1 - eps] (Keras 2.2.4); with from_logits, a stable log-softmax."""
+    target = B.as_tensor(target, output)
+    if from_logits:
+        return B.neg(B.reduce_sum(target * _log_softmax(output, axis), axis))
+    output = output / B.reduce_sum(output, axis, keepdims=True)
+    output = B.clip(output, epsilon(), 1.0 - epsilon())
+    return B.neg(B.reduce_sum(target * B.log(output), axis))
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Crossentropy with integer class targets of shape (batch,) or (batch, 1)."""
+    classes = output.shape[axis]
+    labels = B.cast(B.reshape(target, (-1,)), 'int64')
+    one_hot = B.cast(B.equal(B.expand_dims(labels, 1),
+                             B.as_tensor(np.arange(classes, dtype='int64'))), output.dtype)
+    if output.ndim != 2:
+        one_hot = B.reshape_like(one_hot, output)
+    return categorical_crossentropy(one_hot, output, from_logits, axis)
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    """Elementwise -(t log p + (1 - t) log(1 - p)), p clipped to [eps, 1 - eps]."""
+    target = B.as_tensor(target, output)
+    if from_logits:
+        return B.relu(output) - output * target + B.softplus(B.neg(B.abs_(output)))
+    output = B.clip(output, epsilon(), 1.0 - epsilon())
+    return B.neg(target * B.log(output) + (1 - target) * B.log(1 - output))
+
+
+def bias_add(x, bias, data_format=None):
+    data_format = normalize_data_format(data_format)
+    if data_format == 'channels_first' and x.ndim > 2:
+        shape = (1, bias.shape[0]) + (1,) * (x.ndim - 2)
+        return x + B.reshape(bias, shape)
+    return x + bias
+
+
+def _to_nhwc(x, data_format):
+    return B.transpose(x, (0, 2, 3, 1)) if data_format == 'channels_first' else x
+
+
+def _from_nhwc(x, data_format):
+    return B.transpose(x, (0, 3, 1, 2)) if data_format == 'channels_first' else x
+
+
+def _check_padding(where, padding):
+    if padding not in PADDINGS:
+        raise ValueError(f"{where}: unknown padding {padding!r}; expected one of {PADDINGS}")
+
+
+def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
+           dilation_rate=(1, 1)):
+    """2-D convolution; kernel of shape (rows, cols, in_channels, filters)."""
+    data_format = normalize_data_format(data_format)
+    _check_padding('conv2d', padding)
+    out = B.conv2d(_to_nhwc(x, data_format), kernel, tuple(strides), padding,
+                   tuple(dilation_rate))
+    return _from_nhwc(out, data_format)
+
+
+def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
+           pool_mode='max'):
+    """2-D pooling ('max' or 'avg')."""
+    data_format = normalize_data_format(data_format)
+    _check_padding('pool2d', padding)
+    if pool_mode not in POOL_MODES:
+        raise ValueError(f"pool2d: invalid pool_mode {pool_mode!r}; expected one of "
+                         f"{POOL_MODES}")
+    x = _to_nhwc(x, data_format)
+    if pool_mode == 'max':
+        out = B.maxpool2d(x, tuple(pool_size), tuple(strides), padding)
+    else:
+        out = B.avgpool2d(x, tuple(pool_size), tuple(strides), padding)
+    return _from_nhwc(out, data_format)
+
+
+def _random_state(seed):
+    """A [seed, counter] variable whose counter advances at every call of a function."""
+    if seed is None:
+        seed = np.random.randint(10_000_000)
+    state = variable(np.array([seed, 0]), dtype='int64', name='rng_state')
+    state.default_update = state + B.as_tensor(np.array([0, 1], dtype='int64'))
+    return state
+
+
+def random_uniform(shape_like, seed=None, dtype=None):
+    """Uniform [0, 1) numbers shaped like the tensor `shape_like`, new at every call."""
+    return B.random_uniform(shape_like, _random_state(seed), dtype or shape_like.dtype)
+
+
+def dropout(x, level, noise_shape=None, seed=None):
+    """Zero each element with probability `level`, scale the rest by 1 / (1 - level)."""
+    if not 0 <= level < 1:
+        raise ValueError(f"dropout: level must be in [0, 1), received {level}")
+    ref = x
+    if noise_shape is not None:
+        for axis, size in enumerate(noise_shape):
+            if size == 1 and x.shape[axis] != 1:
+                ref = B.slice_axis(ref, axis, 0, 1)
+    keep = B.cast(B.greater_equal(random_uniform(ref, seed), level), x.dtype)
+    return x * keep * (1.0 / (1.0 - level))
+
+
+def in_train_phase(x, alt, training=None):
+    """x in the training phase, alt otherwise (callables are called)."""
+    training = learning_phase() if training is None else training
+    if not is_tensor(training):
+        chosen = x if training in (1, True) else alt
+        return chosen() if callable(chosen) else chosen
+    x = x() if callable(x) else x
+    alt = alt() if callable(alt) else alt
+    out = B.where(training, x, alt)
+    out._uses_learning_phase = True
+    return out
+
+
+def in_test_phase(x, alt, training=None):
+    return in_train_phase(alt, x, training)
+
+
+__all__ = [n for n in dir() if not n.startswith('_') and n not in (
+    'np', 'B', 'is_tensor', 'epsilon', 'learning_phase', 'normalize_data_format',
+    'variable', 'POOL_MODES', 'PADDINGS')]
