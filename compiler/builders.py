@@ -218,6 +218,16 @@ def maxpool2d(x, pool_size, strides, padding):
     return MaxPool2D(pool_size=tuple(pool_size), strides=tuple(strides), padding=padding)(x)
 
 
+def avgpool2d(x, pool_size, strides, padding):
+    from .ops.nn import AvgPool2D
+    return AvgPool2D(pool_size=tuple(pool_size), strides=tuple(strides), padding=padding)(x)
+
+
+def gather(table, indices):
+    from .ops.indexing import Gather
+    return Gather()(table, as_tensor(indices))
+
+
 def random_uniform(ref, state, dtype):
     from .ops.nn import RandomUniform
     return RandomUniform(dtype=dtype)(ref, state)

@@ -25,7 +25,8 @@ def rebuild(roots, replace, rule=None):
                 new = node.op(*inputs)
                 new.name, new.source = node.name, node.source
         if rule is not None and new.op is not None:
-            new = rule(new) or new
+            replacement = rule(new)
+            new = new if replacement is None else replacement
         mapping[node.id] = new
     return [mapping[r.id] for r in roots], mapping
 

@@ -176,3 +176,38 @@ class RandomUniform(Op):
         # Random numbers have no independent oracle: the reference is the kernel itself.
         from runtime.kernels import get_kernel
         return get_kernel(self.kernel, self.attrs())(ref_array, state)
+
+
+@register_op
+class AvgPool2D(Op):
+    """Average pooling; padded cells are not counted (TensorFlow's and Theano's rule)."""
+
+    params = ('pool_size', 'strides', 'padding')
+    kernel = 'avgpool2d'
+
+    def infer(self, x):
+        return MaxPool2D.infer(self, x)
+
+    def reference(self, x):
+        return ref.avgpool2d(x, self.pool_size, self.strides, self.padding)
+
+    def grad(self, inputs, out, g):
+        (x,) = inputs
+        return [AvgPool2DGrad(pool_size=self.pool_size, strides=self.strides,
+                              padding=self.padding, input_hw=x.shape[1:3])(g)]
+
+
+@register_op
+class AvgPool2DGrad(Op):
+    """Spreads each pooled gradient evenly over the cells of its window."""
+
+    params = ('pool_size', 'strides', 'padding', 'input_hw')
+    kernel = 'avgpool2d_grad'
+    differentiable = False
+
+    def infer(self, g):
+        return (g.shape[0],) + tuple(self.input_hw) + (g.shape[3],), g.dtype
+
+    def reference(self, g):
+        return ref.avgpool2d_grad(g, self.input_hw, self.pool_size, self.strides,
+                                  self.padding)

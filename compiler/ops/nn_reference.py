@@ -87,3 +87,32 @@ def maxpool2d_grad(x, g, pool_size, strides, padding):
             dxp[:, i: i + sh * (out_hw[0] - 1) + 1: sh,
                 j: j + sw * (out_hw[1] - 1) + 1: sw] += np.where(first, g, 0)
     return dxp[:, pads[0][0]: pads[0][0] + x.shape[1], pads[1][0]: pads[1][0] + x.shape[2]]
+
+
+def _avg_windows(input_hw, pool_size, strides, padding):
+    """Yield (i, j, row slice, col slice) of each output cell's window, padding excluded."""
+    out_hw = _out_hw(input_hw, pool_size, strides, padding, (1, 1))
+    pads = [same_padding(n, k, s)[0] if padding == 'same' else 0
+            for n, k, s in zip(input_hw, pool_size, strides)]
+    for i in range(out_hw[0]):
+        r0 = i * strides[0] - pads[0]
+        rows = slice(max(r0, 0), min(r0 + pool_size[0], input_hw[0]))
+        for j in range(out_hw[1]):
+            c0 = j * strides[1] - pads[1]
+            yield i, j, rows, slice(max(c0, 0), min(c0 + pool_size[1], input_hw[1]))
+
+
+def avgpool2d(x, pool_size, strides, padding):
+    out_hw = _out_hw(x.shape[1:3], pool_size, strides, padding, (1, 1))
+    out = np.zeros((x.shape[0],) + out_hw + (x.shape[3],), x.dtype)
+    for i, j, rows, cols in _avg_windows(x.shape[1:3], pool_size, strides, padding):
+        out[:, i, j] = x[:, rows, cols].mean(axis=(1, 2))
+    return out
+
+
+def avgpool2d_grad(g, input_hw, pool_size, strides, padding):
+    dx = np.zeros((g.shape[0],) + tuple(input_hw) + (g.shape[3],), g.dtype)
+    for i, j, rows, cols in _avg_windows(input_hw, pool_size, strides, padding):
+        count = (rows.stop - rows.start) * (cols.stop - cols.start)
+        dx[:, rows, cols] += g[:, i, j][:, None, None, :] / count
+    return dx

@@ -9,6 +9,7 @@ it has seen. Fused kernels (several ops in one expression) use the same path.
 import hashlib
 import importlib.util
 import os
+import sys
 import tempfile
 
 import numpy as np
@@ -63,6 +64,7 @@ def load_ufunc(expr, in_dtypes, out_dtype):
         _write_atomically(path, source)
     spec = importlib.util.spec_from_file_location(f"symkeras_kernel_{digest}", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module     # Numba's cache re-imports it by name
     spec.loader.exec_module(module)
     _loaded[digest] = module.kernel
     return module.kernel

@@ -39,6 +39,11 @@ def batch_dot(x, y, axes=None):
     raise ValueError(f"batch_dot: unsupported shapes {x.shape}, {y.shape} with axes {axes}")
 
 
+def gather(reference, indices):
+    """Rows of `reference` at integer `indices` (any shape): the embedding lookup."""
+    return B.gather(reference, B.cast(indices, 'int64'))
+
+
 def transpose(x):
     return B.transpose(x)
 

@@ -1,0 +1,119 @@
+"""One row per primitive: how to build it, input shapes, input domain, tolerance.
+
+Adding an op means adding a row here; tests/compiler/test_ops.py checks every row for
+shape inference, kernel vs numpy reference, and gradient vs finite differences.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from compiler import builders as B
+
+
+@dataclass
+class Spec:
+    name: str                 # the op class this row covers (see OPS)
+    build: object             # function(*tensors) -> tensor
+    shapes: list              # input shapes (concrete)
+    domain: tuple = (-2.0, 2.0)
+    int_inputs: dict = field(default_factory=dict)   # {position: (low, high)} int inputs
+    grad: bool = True         # check gradients
+    covers: tuple = ()        # gradient ops exercised through this row's gradient
+    batch_none: bool = True   # declare the first dim as None (batch) when building
+
+
+def _conv(strides, padding, dilation=(1, 1)):
+    return lambda x, w: B.conv2d(x, w, strides, padding, dilation)
+
+
+SPECS = [
+    Spec('Add', B.add, [(3, 4), (4,)]),
+    Spec('Sub', B.sub, [(3, 1), (3, 4)]),
+    Spec('Mul', B.mul, [(2, 3, 4), (3, 1)]),
+    Spec('Div', B.div, [(3, 4), (3, 4)], domain=(0.5, 2.0)),
+    Spec('Pow', B.power, [(3, 4), (3, 4)], domain=(0.5, 2.0)),
+    Spec('Maximum', B.maximum, [(3, 4), (3, 4)]),
+    Spec('Minimum', B.minimum, [(3, 4), (4,)]),
+    Spec('Greater', B.greater, [(3, 4), (3, 4)], grad=False),
+    Spec('GreaterEqual', B.greater_equal, [(3, 4), (3, 4)], grad=False),
+    Spec('Less', B.less, [(3, 4), (3, 4)], grad=False),
+    Spec('LessEqual', B.less_equal, [(3, 4), (3, 4)], grad=False),
+    Spec('Equal', lambda a, b: B.equal(B.round_(a), B.round_(b)), [(5, 4), (5, 4)],
+         grad=False, covers=('Round',)),
+    Spec('NotEqual', lambda a, b: B.not_equal(B.round_(a), B.round_(b)), [(5, 4), (5, 4)],
+         grad=False),
+    Spec('And', lambda a, b: B.logical_and(B.greater(a, 0), B.greater(b, 0)),
+         [(3, 4), (3, 4)], grad=False),
+    Spec('Or', lambda a, b: B.logical_or(B.greater(a, 0), B.greater(b, 0)),
+         [(3, 4), (3, 4)], grad=False),
+    Spec('Not', lambda a: B.logical_not(B.greater(a, 0)), [(3, 4)], grad=False),
+    Spec('Neg', B.neg, [(3, 4)]),
+    Spec('Exp', B.exp, [(3, 4)]),
+    Spec('Log', B.log, [(3, 4)], domain=(0.5, 3.0)),
+    Spec('Log1p', B.log1p, [(3, 4)], domain=(0.0, 3.0)),
+    Spec('Expm1', B.expm1, [(3, 4)]),
+    Spec('Sqrt', B.sqrt, [(3, 4)], domain=(0.5, 3.0)),
+    Spec('Abs', B.abs_, [(3, 4)]),
+    Spec('Sign', lambda x: B.sign(x) * x, [(3, 4)], covers=('Sign',)),
+    Spec('Tanh', B.tanh, [(3, 4)]),
+    Spec('Sigmoid', B.sigmoid, [(3, 4)], domain=(-6.0, 6.0)),
+    Spec('Relu', B.relu, [(3, 4)]),
+    Spec('Softplus', B.softplus, [(3, 4)], domain=(-6.0, 6.0)),
+    Spec('Square', B.square, [(3, 4)]),
+    Spec('Floor', lambda x: B.floor(x) + x, [(3, 4)]),
+    Spec('Round', lambda x: B.round_(x) + x, [(3, 4)]),
+    Spec('StopGradient', lambda x: B.stop_gradient(x) * x, [(3, 4)]),
+    Spec('Clip', lambda x: B.clip(x, -0.5, 0.7), [(3, 4)]),
+    Spec('Cast', lambda x: B.cast(x, 'float32'), [(3, 4)], grad=False),
+    Spec('Where', lambda c, a, b: B.where(B.greater(c, 0), a, b), [(3, 4), (3, 4), (4,)]),
+    Spec('Sum', lambda x: B.reduce_sum(x, (1,)), [(3, 4, 5)]),
+    Spec('Sum', lambda x: B.reduce_sum(x, (0, 2), keepdims=True), [(3, 4, 5)]),
+    Spec('Max', lambda x: B.reduce_max(x, (2,)), [(3, 4, 5)]),
+    Spec('Max', lambda x: B.reduce_max(x, (0,), keepdims=True), [(3, 4)]),
+    Spec('ArgMax', lambda x: B.argmax(x, -1), [(3, 5)], grad=False),
+    Spec('Size', lambda x: B.reduce_mean(x, (0,)), [(3, 4)]),
+    Spec('Reshape', lambda x: B.reshape(x, (-1, 6)), [(4, 3, 2)], covers=('ReshapeLike',)),
+    Spec('ReshapeLike', lambda x, r: B.reshape_like(x, r) * r,
+         [(4, 6), (4, 3, 2)], batch_none=False),
+    Spec('Transpose', lambda x: B.transpose(x, (2, 0, 1)), [(2, 3, 4)]),
+    Spec('BroadcastLike', lambda x, r: B.broadcast_like(x, r) * r, [(1, 4), (3, 4)]),
+    Spec('ExpandDims', lambda x: B.expand_dims(x, (1,)), [(3, 4)]),
+    Spec('Squeeze', lambda x: B.squeeze(x, (1,)), [(3, 1, 4)]),
+    Spec('Concat', lambda a, b: B.concat([a, b], 1), [(3, 2), (3, 4)]),
+    Spec('Slice', lambda x: B.slice_axis(x, 1, 1, 3), [(3, 5)], covers=('SliceGrad',)),
+    Spec('SliceGrad', lambda x: B.slice_axis(x, 1, 1, 3) * 1.0, [(3, 5)]),
+    Spec('MatMul', B.matmul, [(3, 4), (4, 5)]),
+    Spec('MatMul', lambda a, b: B.matmul(a, b, True, False), [(4, 3), (4, 5)],
+         batch_none=False),
+    Spec('MatMul', lambda a, b: B.matmul(a, b, False, True), [(3, 4), (5, 4)]),
+    Spec('MatMul', lambda a, b: B.matmul(a, b, True, True), [(4, 3), (5, 4)],
+         batch_none=False),
+    Spec('Softmax', B.softmax, [(3, 5)]),
+    Spec('Conv2D', _conv((1, 1), 'same'), [(2, 5, 6, 3), (3, 3, 3, 4)],
+         covers=('Conv2DGradInput', 'Conv2DGradFilter')),
+    Spec('Conv2D', _conv((2, 2), 'same'), [(2, 7, 6, 2), (3, 3, 2, 3)]),
+    Spec('Conv2D', _conv((1, 2), 'valid'), [(2, 6, 7, 2), (2, 3, 2, 3)]),
+    Spec('Conv2D', _conv((1, 1), 'same', (2, 2)), [(1, 6, 6, 2), (3, 3, 2, 2)]),
+    Spec('MaxPool2D', lambda x: B.maxpool2d(x, (2, 2), (2, 2), 'valid'), [(2, 6, 7, 3)],
+         covers=('MaxPool2DGrad',)),
+    Spec('MaxPool2D', lambda x: B.maxpool2d(x, (3, 3), (2, 2), 'same'), [(2, 7, 6, 2)]),
+    Spec('AvgPool2D', lambda x: B.avgpool2d(x, (2, 2), (2, 2), 'same'), [(2, 5, 6, 3)],
+         covers=('AvgPool2DGrad',)),
+    Spec('AvgPool2D', lambda x: B.avgpool2d(x, (3, 2), (1, 2), 'valid'), [(2, 5, 6, 3)]),
+    Spec('Gather', B.gather, [(6, 3), (4, 2)], int_inputs={1: (0, 6)},
+         covers=('GatherGrad',), batch_none=False),
+]
+
+# Ops with no row of their own: exercised through another row (or stateful, tested apart).
+COVERED_ELSEWHERE = {'RandomUniform': 'tests/compiler/test_random.py'}
+
+
+def make_inputs(spec, dtype, rng):
+    arrays = []
+    for position, shape in enumerate(spec.shapes):
+        if position in spec.int_inputs:
+            low, high = spec.int_inputs[position]
+            arrays.append(rng.randint(low, high, size=shape).astype('int64'))
+        else:
+            arrays.append(rng.uniform(*spec.domain, size=shape).astype(dtype))
+    return arrays
