@@ -19,8 +19,7 @@ def placeholders(spec, arrays):
     for position, array in enumerate(arrays):
         shape = list(array.shape)
         first = arrays[0].shape
-        if spec.batch_none and shape and (position == 0 or (
-                len(shape) == len(first) and shape[0] == first[0] and shape[0] != 1)):
+        if spec.batch_none and shape and (position == 0 or tuple(shape) == first):
             shape[0] = None
         result.append(ir.placeholder(shape, array.dtype.name, name=f"in{position}"))
     return result
@@ -92,3 +91,10 @@ def test_every_op_has_rules_kernel_and_spec():
         assert cls.kernel in KERNELS, f"op {name}: kernel {cls.kernel!r} not registered"
         has_grad = cls.grad is not Op.grad or not cls.differentiable
         assert has_grad, f"op {name} has neither a gradient rule nor a non-differentiable mark"
+
+
+def test_stop_gradient_blocks_the_gradient():
+    x = ir.placeholder((3,), 'float64')
+    (grad,) = autodiff.gradients(autodiff.B.reduce_sum(autodiff.B.stop_gradient(x) * x), [x])
+    values = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(function([x], [grad])([values])[0], values)
