@@ -87,9 +87,15 @@ class CompiledFunction:
     def debugprint(self, file=None):
         return self._inspect('debugprint', file=file)
 
-    def profile(self):
-        """Per-kernel timings (needs profile=True at compile time), slowest first."""
+    def profile(self, file=None):
+        """Per-kernel timings (needs profile=True at compile time), slowest first.
+
+        Prints the table (to `file`, default stdout) and returns its rows: dicts with
+        kernel, node, calls, seconds, percent.
+        """
         from .profile import ProfileTable
         if self._executor.times is None:
             raise RuntimeError(f"function {self.name!r} was not compiled with profile=True")
-        return ProfileTable.from_plan(self.plan, self._executor.times)
+        table = ProfileTable.from_plan(self.plan, self._executor.times)
+        print(table, file=file)
+        return table
