@@ -28,6 +28,14 @@ def broadcast_shapes(op, shapes):
     return tuple(out)
 
 
+def literal(value):
+    """Python source for a float constant (infinities included)."""
+    value = float(value)
+    if np.isinf(value):
+        return 'math.inf' if value > 0 else '(-math.inf)'
+    return repr(value)
+
+
 class Elemwise(Op):
     """Base of elementwise ops: broadcasting shape rule, dtype rule, scalar template."""
 
@@ -53,7 +61,7 @@ class Elemwise(Op):
         return np.result_type(*dtypes).name
 
     def expression(self):
-        return self.scalar.format(**{p: repr(float(getattr(self, p))) for p in self.params})
+        return self.scalar.format(**{p: literal(getattr(self, p)) for p in self.params})
 
     def attrs(self):
         return {'expr': self.expression()}
@@ -167,7 +175,9 @@ class Cast(Elemwise):
         return self.dtype
 
     def expression(self):
-        return 'x0'
+        # An explicit conversion, so that inside a fused expression the value is rounded
+        # or truncated exactly as a separate cast would.
+        return f"np.{'bool_' if self.dtype == 'bool' else self.dtype}(x0)"
 
     def reference(self, x):
         return np.asarray(x).astype(self.dtype)

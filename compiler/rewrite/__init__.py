@@ -5,8 +5,9 @@ in PASS_ORDER, each to a fixpoint (bounded), and returns the log of rules that f
 """
 from ..graph import rebuild
 
-PASS_ORDER = ('canonicalize',)
+PASS_ORDER = ('canonicalize', 'fuse')
 RULES = {name: [] for name in PASS_ORDER}
+GRAPH_PASSES = {}      # pass name -> function(roots, log) -> roots (whole-graph passes)
 MAX_ITERATIONS = 20
 
 
@@ -22,6 +23,9 @@ def optimize(roots, passes=PASS_ORDER):
     """Apply the passes to the graph of `roots`; returns (new roots, log)."""
     log = []
     for pass_name in passes:
+        if pass_name in GRAPH_PASSES:
+            roots = GRAPH_PASSES[pass_name](roots, log)
+            continue
         rules = RULES[pass_name]
         for _ in range(MAX_ITERATIONS):
             fired = []
@@ -41,3 +45,6 @@ def optimize(roots, passes=PASS_ORDER):
 
 
 from . import canonicalize  # noqa: E402  (the rules register themselves into RULES)
+from .fuse import fuse_elementwise  # noqa: E402
+
+GRAPH_PASSES['fuse'] = fuse_elementwise

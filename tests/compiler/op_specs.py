@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from compiler import builders as B
+from compiler.rewrite.fuse import fuse_elementwise
 
 
 @dataclass
@@ -101,6 +102,9 @@ SPECS = [
     Spec('AvgPool2D', lambda x: B.avgpool2d(x, (2, 2), (2, 2), 'same'), [(2, 5, 6, 3)],
          covers=('AvgPool2DGrad',)),
     Spec('AvgPool2D', lambda x: B.avgpool2d(x, (3, 2), (1, 2), 'valid'), [(2, 5, 6, 3)]),
+    Spec('FusedElemwise', lambda a, b: fuse_elementwise(
+        [B.where(B.greater(a, 0), B.exp(a) * b, B.cast(b, 'float32') - 1.0)], [])[0],
+        [(3, 4), (3, 4)], grad=False),
     Spec('Gather', B.gather, [(6, 3), (4, 2)], int_inputs={1: (0, 6)},
          covers=('GatherGrad',), batch_none=False),
 ]

@@ -30,9 +30,10 @@ def compatible(static, concrete):
         s is None or s == c for s, c in zip(static, concrete))
 
 
+@pytest.mark.parametrize('optimize', [False, True], ids=['raw', 'optimized'])
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
 @pytest.mark.parametrize('spec', SPECS, ids=IDS)
-def test_kernel_matches_reference(spec, dtype):
+def test_kernel_matches_reference(spec, dtype, optimize):
     rng = np.random.RandomState(0)
     arrays = make_inputs(spec, dtype, rng)
     inputs = placeholders(spec, arrays)
@@ -40,7 +41,7 @@ def test_kernel_matches_reference(spec, dtype):
     expected = evaluate([out], dict(zip(inputs, arrays)))[0]
     assert compatible(out.shape, expected.shape), (out.shape, expected.shape)
     assert expected.dtype.name == out.dtype
-    got = function(inputs, [out], optimize_graph=False)(arrays)[0]
+    got = function(inputs, [out], optimize_graph=optimize)(arrays)[0]
     assert got.shape == expected.shape and got.dtype == expected.dtype
     tol = 1e-5 if dtype == 'float32' else 1e-12
     np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
