@@ -41,6 +41,8 @@ def gradients(cost, wrt):
                         f"{cost.dtype}")
     if cost.ndim:
         cost = B.reduce_sum(cost)
+    if all(t.op is None for t in wrt):
+        cost = _stabilized(cost)
     order, depends = _on_path(cost, wrt)
     grads = {cost.id: constant(1.0, cost.dtype)}
     for node in reversed(order):
@@ -49,6 +51,14 @@ def gradients(cost, wrt):
             continue
         _propagate(node, g, depends, grads)
     return [grads.get(t.id, None) if t.id in grads else B.zeros_like(t) for t in wrt]
+
+
+def _stabilized(cost):
+    """The cost with the stabilize pass applied before differentiating, so that gradients
+    come from the stable forms (softmax(z) - y, not a gradient through a clip)."""
+    from .rewrite import optimize
+    (cost,), _ = optimize([cost], ('stabilize',))
+    return cost
 
 
 def _propagate(node, g, depends, grads):

@@ -5,7 +5,7 @@ in PASS_ORDER, each to a fixpoint (bounded), and returns the log of rules that f
 """
 from ..graph import rebuild
 
-PASS_ORDER = ('canonicalize', 'fuse')
+PASS_ORDER = ('canonicalize', 'stabilize', 'merge', 'fuse')
 RULES = {name: [] for name in PASS_ORDER}
 GRAPH_PASSES = {}      # pass name -> function(roots, log) -> roots (whole-graph passes)
 MAX_ITERATIONS = 20
@@ -44,7 +44,10 @@ def optimize(roots, passes=PASS_ORDER):
     return roots, log
 
 
-from . import canonicalize  # noqa: E402  (the rules register themselves into RULES)
+# The rule modules register themselves into RULES when imported: this list is all of them.
+from . import canonicalize, simplify, stabilize  # noqa: E402,F401
 from .fuse import fuse_elementwise  # noqa: E402
+from .merge import merge_duplicates  # noqa: E402
 
+GRAPH_PASSES['merge'] = merge_duplicates
 GRAPH_PASSES['fuse'] = fuse_elementwise

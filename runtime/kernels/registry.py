@@ -1,10 +1,29 @@
-"""The kernel registry: one table from kernel key to kernel factory."""
+"""The kernel registry: one table from kernel key to kernel factory.
+
+A factory is called once per plan step, at load time, as `factory(**attrs)` with the step's
+plain (JSON) attributes, and returns `fn(*arrays) -> ndarray`.
+"""
+import inspect
 
 KERNELS = {}
 
 
+class UnknownKernelError(KeyError, ValueError):
+    """No kernel is registered under the requested key (a KeyError and a ValueError)."""
+
+    def __str__(self):
+        return str(self.args[0])
+
+
 def register(key):
-    """Decorator storing a factory under `key`; a factory is called as factory(**attrs)."""
+    """Decorator storing a factory under `key`; a factory is called as factory(**attrs).
+
+    Args:
+        key: the kernel key that plan steps name.
+
+    Returns:
+        A decorator that registers the factory and returns it unchanged.
+    """
     def store(factory):
         if key in KERNELS:
             raise ValueError(f"kernel {key!r} registered twice")
@@ -13,10 +32,31 @@ def register(key):
     return store
 
 
+def _check_attrs(key, factory, attrs):
+    """Raise a ValueError naming the kernel when `attrs` do not fit the factory."""
+    signature = inspect.signature(factory)
+    try:
+        signature.bind(**attrs)
+    except TypeError as error:
+        raise ValueError(f"kernel {key!r}: attributes {sorted(attrs)} do not match the "
+                         f"expected {list(signature.parameters)} ({error})") from None
+
+
 def get_kernel(key, attrs):
-    """The callable for one plan step: `KERNELS[key](**attrs)`."""
+    """The callable for one plan step: `KERNELS[key](**attrs)`.
+
+    Args:
+        key: a registered kernel key.
+        attrs: dict of the step's plain attributes.
+
+    Returns:
+        fn(*arrays) -> ndarray.
+    """
     try:
         factory = KERNELS[key]
     except KeyError:
-        raise KeyError(f"no kernel registered for {key!r}; known: {sorted(KERNELS)}") from None
+        raise UnknownKernelError(f"no kernel registered for {key!r}; known: "
+                                 f"{sorted(KERNELS)}") from None
+    attrs = dict(attrs or {})
+    _check_attrs(key, factory, attrs)
     return factory(**attrs)

@@ -1,0 +1,29 @@
+"""Small helpers for matching rewrite patterns."""
+import numpy as np
+
+
+def op_name(node):
+    return type(node.op).__name__ if node.op is not None else None
+
+
+def is_op(node, *names):
+    return op_name(node) in names
+
+
+def constant_value(node):
+    """The value of a constant (or a broadcast constant), else None."""
+    if node.kind == 'constant':
+        return node.value
+    if is_op(node, 'BroadcastLike') and node.inputs[0].kind == 'constant':
+        return node.inputs[0].value
+    return None
+
+
+def is_constant(node, value):
+    """True when node is a constant whose every element equals `value`."""
+    found = constant_value(node)
+    return found is not None and found.size > 0 and bool(np.all(found == value))
+
+
+def same_type(a, b):
+    return a.shape == b.shape and a.dtype == b.dtype

@@ -1,0 +1,46 @@
+"""softmax against numpy, and the shared 'same'/'valid' window geometry."""
+import numpy as np
+import pytest
+
+from runtime.kernels import get_kernel
+from runtime.kernels.nn import window_geometry
+
+
+def ref_softmax(x, axis):
+    shifted = np.exp(x - x.max(axis=axis, keepdims=True))
+    return shifted / shifted.sum(axis=axis, keepdims=True)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('shape, axis', [((3, 5), -1), ((2, 3, 4), -1), ((7,), -1),
+                                         ((2, 3, 4), 2), ((4, 3), 0)])
+def test_softmax_matches_numpy(shape, axis, dtype):
+    x = (np.random.RandomState(0).standard_normal(shape) * 3).astype(dtype)
+    got = get_kernel('softmax', {'axis': axis})(x)
+    assert got.dtype == np.dtype(dtype) and got.shape == shape
+    tol = 1e-6 if dtype == 'float32' else 1e-14
+    np.testing.assert_allclose(got, ref_softmax(x.astype(np.float64), axis), rtol=tol,
+                               atol=tol)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_softmax_is_stable_for_large_inputs(dtype):
+    x = np.array([[1000.0, 1001.0, 999.0], [-1000.0, -1000.0, -2000.0]], dtype)
+    got = get_kernel('softmax', {'axis': -1})(x)
+    assert np.isfinite(got).all()
+    np.testing.assert_allclose(got, ref_softmax(x.astype(np.float64), -1), rtol=1e-6)
+
+
+@pytest.mark.parametrize('size, kernel, stride, dilation, padding, expected', [
+    (28, 3, 1, 1, 'same', (28, 1)),
+    (7, 3, 2, 1, 'same', (4, 1)),
+    (6, 3, 2, 1, 'same', (3, 0)),      # total padding 1: the odd pixel goes after
+    (5, 2, 2, 1, 'same', (3, 0)),
+    (9, 3, 1, 2, 'same', (9, 2)),
+    (7, 2, 2, 1, 'valid', (3, 0)),
+    (9, 3, 2, 2, 'valid', (3, 0)),
+    (2, 3, 1, 1, 'valid', (0, 0)),
+])
+def test_window_geometry_follows_keras_on_tensorflow(size, kernel, stride, dilation,
+                                                       padding, expected):
+    assert window_geometry(size, kernel, stride, dilation, padding) == expected

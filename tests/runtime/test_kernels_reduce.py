@@ -1,0 +1,76 @@
+"""sum, max and argmax against numpy."""
+import numpy as np
+import pytest
+
+from runtime.kernels import get_kernel
+
+AXES = [(), (0,), (3,), (1, 2), (0, 2), (0, 3), (0, 1, 2), (0, 1, 2, 3)]
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('keepdims', [False, True])
+@pytest.mark.parametrize('axes', AXES, ids=str)
+def test_sum_and_max_match_numpy(axes, keepdims, dtype):
+    x = np.random.RandomState(0).standard_normal((2, 3, 4, 5)).astype(dtype)
+    attrs = {'axes': list(axes), 'keepdims': keepdims}
+    total = get_kernel('sum', attrs)(x)
+    top = get_kernel('max', attrs)(x)
+    assert total.dtype == top.dtype == np.dtype(dtype)
+    tol = 1e-6 if dtype == 'float32' else 1e-13
+    np.testing.assert_allclose(total, np.sum(x.astype(np.float64), axis=axes,
+                                             keepdims=keepdims), rtol=tol, atol=tol)
+    np.testing.assert_array_equal(top, np.max(x, axis=axes, keepdims=keepdims))
+
+
+def test_sum_of_many_float32_values_is_accurate():
+    """Large reductions split into partial sums and accumulate in float64."""
+    x = np.random.RandomState(1).uniform(0, 1, (64, 28, 28, 16)).astype(np.float32)
+    for axes in [(0, 1, 2), (0, 1, 2, 3), (1, 2, 3)]:
+        got = get_kernel('sum', {'axes': axes, 'keepdims': False})(x)
+        want = np.sum(x.astype(np.float64), axis=axes)
+        np.testing.assert_allclose(got, want, rtol=2e-7)
+
+
+def test_sum_and_max_of_integers_keep_the_dtype():
+    x = np.arange(24, dtype=np.int64).reshape(2, 3, 4) - 7
+    got = get_kernel('sum', {'axes': [0, 2], 'keepdims': False})(x)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, x.sum(axis=(0, 2)))
+    np.testing.assert_array_equal(get_kernel('max', {'axes': [1], 'keepdims': True})(x),
+                                  x.max(axis=1, keepdims=True))
+
+
+def test_reductions_of_a_scalar_and_of_non_contiguous_input():
+    scalar = np.asarray(3.5)
+    assert get_kernel('sum', {'axes': [], 'keepdims': False})(scalar) == 3.5
+    x = np.random.RandomState(2).standard_normal((6, 5, 4))[::2, :, ::-1]
+    np.testing.assert_allclose(get_kernel('sum', {'axes': [1], 'keepdims': False})(x),
+                               x.sum(axis=1), rtol=1e-13)
+
+
+def test_max_and_argmax_propagate_nan_like_numpy():
+    x = np.array([[1.0, np.nan, 3.0, np.nan], [4.0, 2.0, 4.0, -1.0]])
+    np.testing.assert_array_equal(get_kernel('max', {'axes': [1], 'keepdims': False})(x),
+                                  np.max(x, axis=1))
+    np.testing.assert_array_equal(get_kernel('argmax', {'axis': 1, 'keepdims': False})(x),
+                                  np.argmax(x, axis=1))
+
+
+def test_max_of_an_empty_axis_raises():
+    with pytest.raises(ValueError, match=r'max: cannot reduce an empty axis.*\(2, 0\)'):
+        get_kernel('max', {'axes': [1], 'keepdims': False})(np.zeros((2, 0)))
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64', 'int64'])
+@pytest.mark.parametrize('keepdims', [False, True])
+@pytest.mark.parametrize('axis', [0, 1, 2, -1])
+def test_argmax_matches_numpy_and_picks_the_first_tie(axis, keepdims, dtype):
+    x = np.random.RandomState(3).randint(0, 3, (4, 5, 6)).astype(dtype)   # many ties
+    got = get_kernel('argmax', {'axis': axis, 'keepdims': keepdims})(x)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, np.argmax(x, axis=axis, keepdims=keepdims))
+
+
+def test_reduce_rejects_out_of_range_axes():
+    with pytest.raises(ValueError, match='sum: axis 3 is out of range for a 2-D input'):
+        get_kernel('sum', {'axes': [3], 'keepdims': False})(np.zeros((2, 2)))
