@@ -1,0 +1,16 @@
+"""Export a compiled function (its optimized plan and current variable values)."""
+from runtime import artifact
+
+
+def export_function(function, path):
+    """Write `function` (a runtime.CompiledFunction) to `path` as an inference artifact.
+
+    Variables are saved at their current values; updates are not exported (an inference
+    function has none).
+    """
+    if function.plan.updates:
+        raise ValueError(f"export: function {function.name!r} updates variables; only "
+                         "inference functions (no updates) can be exported")
+    values = {key: holder.value for key, holder in function.variables.items()
+              if key in function.plan.variables.values()}
+    artifact.save(path, function.plan, values)
