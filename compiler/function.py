@@ -8,6 +8,7 @@ from runtime.function import CompiledFunction
 from . import builders as B
 from .graph import rebuild, graph_variables
 from .ir import is_tensor, Variable
+from .memory import plan_memory
 from .rewrite import optimize
 from .schedule import schedule, variable_key
 
@@ -58,7 +59,7 @@ def _with_default_updates(outputs, updates):
 
 
 def function(inputs, outputs, updates=None, givens=None, name='function', profile=False,
-             optimize_graph=True):
+             optimize_graph=True, plan_buffers=True):
     """Compile a graph into a `runtime.CompiledFunction`.
 
     Args:
@@ -69,6 +70,7 @@ def function(inputs, outputs, updates=None, givens=None, name='function', profil
         givens: {tensor: tensor or value} substituted before compiling.
         profile: time every kernel (see `CompiledFunction.profile`).
         optimize_graph: run the rewrite passes (off: for tests comparing passes).
+        plan_buffers: free dead values early and compute elementwise steps in place.
     """
     inputs, outputs = list(inputs), list(outputs)
     for x in inputs:
@@ -86,6 +88,8 @@ def function(inputs, outputs, updates=None, givens=None, name='function', profil
     new_updates = [(var, value) for (var, _), value in zip(updates, new_values)
                    if value is not var]
     plan = schedule(inputs, new_outputs, new_updates, name)
+    if plan_buffers:
+        plan_memory(plan)
     variables = {variable_key(var): var for var in graph_variables(roots)}
     variables.update({variable_key(var): var for var, _ in new_updates})
     from . import inspect

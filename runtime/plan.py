@@ -14,10 +14,13 @@ class Step:
     inputs: list
     output: int
     label: str = ''          # the graph node it computes (for errors and profiles)
+    free: list = field(default_factory=list)    # slots dead after this step
+    inplace: int = -1        # input position whose buffer the output may reuse
 
     def to_json(self):
         return {'kernel': self.kernel, 'attrs': self.attrs, 'inputs': self.inputs,
-                'output': self.output, 'label': self.label}
+                'output': self.output, 'label': self.label, 'free': self.free,
+                'inplace': self.inplace}
 
 
 @dataclass

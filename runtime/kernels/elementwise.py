@@ -75,10 +75,14 @@ def elementwise(expr, out_dtype=None):
     """Factory: fn(*arrays) applying `expr` elementwise with numpy broadcasting."""
     compiled = {}
 
-    def run(*arrays):
+    def run(*arrays, out=None):
         dtypes = tuple(a.dtype.name for a in arrays)
         ufunc = compiled.get(dtypes)
         if ufunc is None:
             ufunc = compiled[dtypes] = load_ufunc(expr, dtypes, out_dtype or dtypes[0])
+        # `out` is a dying input the memory planner lets us overwrite; it is used only when
+        # it has exactly the result's shape (a None dim may still broadcast at run time).
+        if out is not None and out.shape == np.broadcast_shapes(*(a.shape for a in arrays)):
+            return ufunc(*arrays, out=out)
         return np.asarray(ufunc(*arrays))
     return run

@@ -6,6 +6,10 @@ plain (JSON) attributes, and returns `fn(*arrays) -> ndarray`.
 import inspect
 
 KERNELS = {}
+# Kernel traits the memory planner reads: 'view' kernels may return a view of their first
+# input; 'out' kernels accept an `out=` array to write their result into.
+VIEW_KERNELS = {'reshape', 'reshape_like', 'expand_dims', 'squeeze'}
+OUT_KERNELS = {'elementwise'}
 
 
 class UnknownKernelError(KeyError, ValueError):
