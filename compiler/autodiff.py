@@ -30,18 +30,19 @@ def _on_path(cost, wrt):
     return order, depends
 
 
-def gradients(cost, wrt):
+def gradients(cost, wrt, stabilize=True):
     """Symbolic gradients of `cost` with respect to each tensor of `wrt`.
 
     A non-scalar cost is summed first. Tensors that `cost` does not depend on get a zero
-    gradient of their shape.
+    gradient of their shape. With `stabilize` (and leaves as `wrt`), the stabilize pass
+    runs on the cost first, so gradients come from the stable forms.
     """
     if not cost.dtype.startswith('float'):
         raise TypeError(f"gradients: cost must be a float tensor, received dtype "
                         f"{cost.dtype}")
     if cost.ndim:
         cost = B.reduce_sum(cost)
-    if all(t.op is None for t in wrt):
+    if stabilize and all(t.op is None for t in wrt):
         cost = _stabilized(cost)
     order, depends = _on_path(cost, wrt)
     grads = {cost.id: constant(1.0, cost.dtype)}

@@ -7,7 +7,7 @@ from runtime.function import CompiledFunction
 
 from . import builders as B
 from .graph import rebuild, graph_variables
-from .ir import is_tensor, Variable
+from .ir import is_tensor, Variable, toposort
 from .memory import plan_memory
 from .rewrite import optimize
 from .schedule import schedule, variable_key
@@ -24,6 +24,12 @@ class GraphInfo:
     @property
     def roots(self):
         return list(self.outputs) + [value for _, value in self.updates]
+
+    def node_counts(self):
+        """(op nodes before rewrites, op nodes after rewrites)."""
+        def count(roots):
+            return sum(1 for node in toposort(list(roots)) if node.op is not None)
+        return count(self.original), count(self.roots)
 
 
 def _normalize_updates(updates, name):

@@ -4,11 +4,13 @@ A rule is a function(node) -> replacement tensor or None. `optimize` applies eve
 in PASS_ORDER, each to a fixpoint (bounded), and returns the log of rules that fired.
 """
 from ..graph import rebuild
+from ..ir import toposort
 
 PASS_ORDER = ('canonicalize', 'stabilize', 'merge', 'fuse')
 RULES = {name: [] for name in PASS_ORDER}
 GRAPH_PASSES = {}      # pass name -> function(roots, log) -> roots (whole-graph passes)
 MAX_ITERATIONS = 20
+MAX_GROWTH = 2.0       # a pass stops once the graph has grown past this factor
 
 
 def register(pass_name):
@@ -37,9 +39,13 @@ def optimize(roots, passes=PASS_ORDER):
                         fired.append((pass_name, rule.__name__, node.name))
                         return result
                 return None
+            start = len(toposort(roots))
             roots, _ = rebuild(roots, {}, apply)
             log.extend(fired)
             if not fired:
+                break
+            if len(toposort(roots)) > MAX_GROWTH * start:
+                log.append((pass_name, 'budget', f"stopped: graph grew past {MAX_GROWTH}x"))
                 break
     return roots, log
 
