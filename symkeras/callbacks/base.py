@@ -1,0 +1,233 @@
+"""The callback protocol and the callbacks fit() always uses (Keras 2.2.4 semantics)."""
+import numpy as np
+
+from ..utils.generic_utils import Progbar
+
+_EVENTS = ('on_train_begin', 'on_train_end', 'on_epoch_begin', 'on_epoch_end',
+           'on_batch_begin', 'on_batch_end')
+
+
+class Callback:
+    """Base class: override any of on_{train,epoch,batch}_{begin,end}.
+
+    Attributes:
+        params: dict with batch_size, epochs, steps, samples, verbose, do_validation,
+            metrics.
+        model: the model being trained.
+    """
+
+    def __init__(self):
+        self.validation_data = None
+        self.model = None
+        self.params = {}
+
+    def set_params(self, params):
+        """Receive the training parameters."""
+        self.params = params
+
+    def set_model(self, model):
+        """Receive the model being trained."""
+        self.model = model
+
+    def on_epoch_begin(self, epoch, logs=None):
+        """Called at the start of an epoch."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Called at the end of an epoch; logs hold the epoch's metrics (and val_*)."""
+
+    def on_batch_begin(self, batch, logs=None):
+        """Called before a batch; logs hold 'batch' and 'size'."""
+
+    def on_batch_end(self, batch, logs=None):
+        """Called after a batch; logs hold the batch's metrics."""
+
+    def on_train_begin(self, logs=None):
+        """Called at the start of training."""
+
+    def on_train_end(self, logs=None):
+        """Called at the end of training."""
+
+
+class CallbackList:
+    """A list of callbacks called together.
+
+    Args:
+        callbacks: list of Callback instances.
+    """
+
+    def __init__(self, callbacks=None, queue_length=10):
+        self.callbacks = list(callbacks or [])
+        self.queue_length = queue_length
+
+    def append(self, callback):
+        """Add a callback."""
+        self.callbacks.append(callback)
+
+    def set_params(self, params):
+        """Give `params` to every callback."""
+        for callback in self.callbacks:
+            callback.set_params(params)
+
+    def set_model(self, model):
+        """Give `model` to every callback."""
+        for callback in self.callbacks:
+            callback.set_model(model)
+
+    def _call(self, event, *args):
+        """Dispatch `event` to every callback in order."""
+        for callback in self.callbacks:
+            getattr(callback, event)(*args)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._call('on_epoch_begin', epoch, {} if logs is None else logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._call('on_epoch_end', epoch, {} if logs is None else logs)
+
+    def on_batch_begin(self, batch, logs=None):
+        self._call('on_batch_begin', batch, {} if logs is None else logs)
+
+    def on_batch_end(self, batch, logs=None):
+        self._call('on_batch_end', batch, {} if logs is None else logs)
+
+    def on_train_begin(self, logs=None):
+        self._call('on_train_begin', {} if logs is None else logs)
+
+    def on_train_end(self, logs=None):
+        self._call('on_train_end', {} if logs is None else logs)
+
+    def __iter__(self):
+        return iter(self.callbacks)
+
+
+class BaseLogger(Callback):
+    """Averages the batch metrics over each epoch (weighted by batch size) into the logs.
+
+    Args:
+        stateful_metrics: names of metrics reported as their last value, not averaged.
+    """
+
+    def __init__(self, stateful_metrics=None):
+        super().__init__()
+        self.stateful_metrics = set(stateful_metrics or [])
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.seen = 0
+        self.totals = {}
+
+    def on_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        size = logs.get('size', 0)
+        self.seen += size
+        for key, value in logs.items():
+            if key in self.stateful_metrics:
+                self.totals[key] = value
+            else:
+                self.totals[key] = self.totals.get(key, 0) + value * size
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is None:
+            return
+        for key in self.params.get('metrics', []):
+            if key in self.totals:
+                stateful = key in self.stateful_metrics
+                logs[key] = self.totals[key] if stateful else self.totals[key] / self.seen
+
+
+class TerminateOnNaN(Callback):
+    """Stops training when the loss becomes NaN or infinite."""
+
+    def on_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get('loss')
+        if loss is not None and (np.isnan(loss) or np.isinf(loss)):
+            print('Batch %d: Invalid loss, terminating training' % batch)
+            self.model.stop_training = True
+
+
+class ProgbarLogger(Callback):
+    """Prints 'Epoch i/n' and a progress bar with the metrics.
+
+    Args:
+        count_mode: 'samples' or 'steps'.
+        stateful_metrics: names of metrics shown as given rather than averaged.
+    """
+
+    def __init__(self, count_mode='samples', stateful_metrics=None):
+        super().__init__()
+        if count_mode not in ('samples', 'steps'):
+            raise ValueError("ProgbarLogger: unknown count_mode %r; valid choices: 'samples', "
+                             "'steps'" % (count_mode,))
+        self.use_steps = count_mode == 'steps'
+        self.stateful_metrics = set(stateful_metrics or [])
+
+    def on_train_begin(self, logs=None):
+        self.verbose = self.params['verbose']
+        self.epochs = self.params['epochs']
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.verbose:
+            print('Epoch %d/%d' % (epoch + 1, self.epochs))
+            self.target = self.params['steps'] if self.use_steps else self.params['samples']
+            self.progbar = Progbar(target=self.target, verbose=self.verbose,
+                                   stateful_metrics=self.stateful_metrics)
+        self.seen = 0
+
+    def on_batch_begin(self, batch, logs=None):
+        if self.seen < self.target:
+            self.log_values = []
+
+    def on_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        self.seen += 1 if self.use_steps else logs.get('size', 0)
+        self.log_values += [(k, logs[k]) for k in self.params['metrics'] if k in logs]
+        if self.verbose and self.seen < self.target:  # the last one waits for val_* values
+            self.progbar.update(self.seen, self.log_values)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        self.log_values += [(k, logs[k]) for k in self.params['metrics'] if k in logs]
+        if self.verbose:
+            self.progbar.update(self.seen, self.log_values)
+
+
+class History(Callback):
+    """Records the epoch logs: `history.history['loss']` is the list of epoch losses.
+
+    Attributes:
+        epoch: list of epoch indices.
+        history: {metric name: [value per epoch]}.
+    """
+
+    def on_train_begin(self, logs=None):
+        self.epoch = []
+        self.history = {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.append(epoch)
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(value)
+
+
+class LambdaCallback(Callback):
+    """A callback made of plain functions.
+
+    Args:
+        on_epoch_begin / on_epoch_end: f(epoch, logs).
+        on_batch_begin / on_batch_end: f(batch, logs).
+        on_train_begin / on_train_end: f(logs).
+    """
+
+    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_batch_begin=None,
+                 on_batch_end=None, on_train_begin=None, on_train_end=None, **kwargs):
+        super().__init__()
+        self.__dict__.update(kwargs)
+        given = dict(on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
+                     on_batch_begin=on_batch_begin, on_batch_end=on_batch_end,
+                     on_train_begin=on_train_begin, on_train_end=on_train_end)
+        for event in _EVENTS:
+            if given[event] is not None:
+                setattr(self, event, given[event])
+            elif event.startswith('on_train'):
+                setattr(self, event, lambda logs: None)
+            else:
+                setattr(self, event, lambda index, logs: None)

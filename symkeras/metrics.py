@@ -1,0 +1,101 @@
+"""Metrics (Keras 2.2.4): `f(y_true, y_pred)` judged during training, never optimized.
+
+Example:
+    >>> model.compile('sgd', 'categorical_crossentropy', metrics=['accuracy', 'mae'])
+"""
+import numpy as np
+
+from . import backend as K
+from ._serialization import deserialize_object, serialize_object
+from .losses import (mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
+                     mean_squared_logarithmic_error, squared_hinge, hinge, categorical_hinge,
+                     logcosh, categorical_crossentropy, sparse_categorical_crossentropy,
+                     binary_crossentropy, kullback_leibler_divergence, poisson,
+                     cosine_proximity)
+
+
+def binary_accuracy(y_true, y_pred):
+    """Mean over the last axis of (round(y_pred) == y_true)."""
+    return K.mean(K.cast(K.equal(y_true, K.round(y_pred)), K.floatx()), axis=-1)
+
+
+def categorical_accuracy(y_true, y_pred):
+    """1. where argmax(y_pred) == argmax(y_true) (one-hot targets), else 0."""
+    return K.cast(K.equal(K.argmax(y_true, axis=-1), K.argmax(y_pred, axis=-1)), K.floatx())
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    """1. where argmax(y_pred) equals the integer target, else 0."""
+    predicted = K.cast(K.argmax(y_pred, axis=-1), K.floatx())
+    return K.cast(K.equal(K.cast(K.max(y_true, axis=-1), K.floatx()), predicted), K.floatx())
+
+
+def _in_top_k(predictions, targets, k):
+    """1. where the target class's score is among the k largest (ties count as in)."""
+    classes = K.int_shape(predictions)[-1]
+    labels = K.constant(np.arange(classes), dtype='int64')
+    one_hot = K.cast(K.equal(K.expand_dims(K.cast(targets, 'int64'), -1), labels),
+                     K.dtype(predictions))
+    target_score = K.sum(predictions * one_hot, axis=-1, keepdims=True)
+    higher = K.sum(K.cast(K.greater(predictions, target_score), K.floatx()), axis=-1)
+    return K.cast(K.less(higher, float(k)), K.floatx())
+
+
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1. where the true class (argmax of one-hot y_true) is in the top k of y_pred."""
+    return _in_top_k(y_pred, K.argmax(y_true, axis=-1), k)
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1. where the integer target is in the top k of y_pred."""
+    return _in_top_k(y_pred, K.max(y_true, axis=-1), k)
+
+
+# Keras's aliases.
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence
+cosine = cosine_proximity
+
+_FUNCTIONS = (binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
+              top_k_categorical_accuracy, sparse_top_k_categorical_accuracy,
+              mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
+              mean_squared_logarithmic_error, squared_hinge, hinge, categorical_hinge,
+              logcosh, categorical_crossentropy, sparse_categorical_crossentropy,
+              binary_crossentropy, kullback_leibler_divergence, poisson, cosine_proximity)
+_METRICS = {fn.__name__: fn for fn in _FUNCTIONS}
+_METRICS.update({'mse': mse, 'MSE': MSE, 'mae': mae, 'MAE': MAE, 'mape': mape,
+                 'MAPE': MAPE, 'msle': msle, 'MSLE': MSLE, 'kld': kld, 'KLD': KLD,
+                 'cosine': cosine})
+
+
+def serialize(metric):
+    """The name of a metric function."""
+    return serialize_object(metric)
+
+
+def deserialize(name, custom_objects=None):
+    """The metric function called `name` (custom_objects searched first).
+
+    Raises:
+        ValueError: unknown name; the message lists the valid choices.
+    """
+    return deserialize_object(name, _METRICS, custom_objects, 'metric function')
+
+
+def get(identifier):
+    """A metric function from a name ('mae', 'binary_accuracy', ...) or a callable.
+
+    'accuracy' / 'acc' are resolved by `Model.compile` from the loss and output shape.
+
+    Raises:
+        ValueError: unknown name (listing the valid choices) or uninterpretable identifier.
+    """
+    if isinstance(identifier, str):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise ValueError('Could not interpret metric function identifier: %r (expected a name '
+                     'among %s or a callable)' % (identifier, ', '.join(_METRICS)))

@@ -1,0 +1,59 @@
+"""Smoke test of the benchmark harness (benchmarks/run.py): a couple of seconds, not a run.
+
+The harness runs 2 timed steps of the MLP 784-32-10 row with symkeras, and a PyTorch
+worker that cannot import torch (a stand-in module raising ImportError comes first on the
+path), which must be reported 'not installed' rather than crash the run. Well under 20 s
+with warm kernel caches; the subprocess timeout only guards against a hang.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import types
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCHMARKS = os.path.join(ROOT, 'benchmarks')
+
+
+def _run_harness(tmp_path):
+    fake = tmp_path / 'no_torch'
+    fake.mkdir()
+    (fake / 'torch.py').write_text("raise ImportError('torch hidden by the smoke test')\n")
+    env = dict(os.environ, PYTHONPATH=str(fake))
+    command = [sys.executable, os.path.join(BENCHMARKS, 'run.py'), '--systems',
+               'symkeras,torch', '--rows', 'mlp32_train', '--rounds', '1', '--steps', '2',
+               '--warmup', '1', '--out', str(tmp_path / 'RESULTS.md')]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_harness_times_mlp_row_and_reports_missing_peer(tmp_path):
+    done = _run_harness(tmp_path)
+    assert done.returncode == 0, done.stderr
+    row = r'\| MLP 784-32-10 training step, batch 128 \| [0-9.]+ ms \| not installed \|'
+    assert re.search(row, done.stdout), done.stdout
+    report = (tmp_path / 'RESULTS.md').read_text()
+    assert re.search(row, report)
+    for section in ('## Machine', '## Versions', '## Method', 'nproc'):
+        assert section in report
+    samples = json.loads((tmp_path / 'RESULTS.json').read_text())['samples']
+    ours = [s for s in samples if s['system'] == 'symkeras']
+    assert ours[0]['status'] == 'ok' and len(ours[0]['times']) == 2
+
+
+def test_report_ratio_uses_fastest_peer():
+    sys.path.insert(0, BENCHMARKS)
+    try:
+        import report
+    finally:
+        sys.path.remove(BENCHMARKS)
+    samples = [dict(row='mlp32_train', system=system, status='ok', times=times, median=times[0],
+                    round=0)
+               for system, times in [('symkeras', [0.002]), ('torch', [0.004]),
+                                     ('jax', [0.001])]]
+    options = types.SimpleNamespace(rows=['mlp32_train'], systems=['symkeras', 'torch', 'jax'])
+    summary = report.summarize(samples, options)
+    assert report.best_peer(summary['mlp32_train']) == ('jax', 0.001)
+    assert abs(report.ratio(summary['mlp32_train']) - 2.0) < 1e-12
+    assert '| 2.00 | <= 1 (not met) |' in report.main_table(summary, options)
