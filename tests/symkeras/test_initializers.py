@@ -6,7 +6,7 @@ import pytest
 
 from symkeras import backend as K
 from symkeras import initializers
-from symkeras.initializers import (Zeros, Ones, Constant, RandomNormal, RandomUniform,
+from symkeras.initializers import (Initializer, Zeros, Ones, Constant, RandomNormal, RandomUniform,
                                    TruncatedNormal, VarianceScaling, Orthogonal, Identity)
 
 
@@ -117,3 +117,18 @@ def test_get_callable_and_unknown():
     assert 'glorot' in str(info.value) and 'glorot_uniform' in str(info.value)
     with pytest.raises(ValueError):
         initializers.get(12)
+
+
+def test_custom_object_scope_reaches_lookups():
+    from symkeras._serialization import CustomObjectScope
+
+    class Sevens(Initializer):
+        def __call__(self, shape, dtype=None):
+            return np.full(shape, 7., dtype=dtype or K.floatx())
+    config = {'class_name': 'Sevens', 'config': {}}
+    with pytest.raises(ValueError, match='Sevens'):
+        initializers.get(config)
+    with CustomObjectScope({'Sevens': Sevens}):
+        assert isinstance(initializers.get(config), Sevens)
+    with pytest.raises(ValueError):
+        initializers.get('Sevens')
