@@ -24,6 +24,8 @@ def rebuild(roots, replace, rule=None):
             if any(a is not b for a, b in zip(inputs, node.inputs)):
                 new = node.op(*inputs)
                 new.name, new.source = node.name, node.source
+                if hasattr(node, '_keras_history'):       # keep the layer that made it
+                    new._keras_history = node._keras_history
         if rule is not None and new.op is not None:
             replacement = rule(new)
             new = new if replacement is None else replacement

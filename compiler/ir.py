@@ -5,6 +5,7 @@ constant) or the output of an `Op` applied to input tensors. Shapes are tuples w
 unknown entries (in practice the batch dimension) are None.
 """
 import itertools
+import os
 import traceback
 
 import numpy as np
@@ -25,12 +26,16 @@ def normalize_dtype(dtype, where='dtype'):
     return name
 
 
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_PACKAGES = tuple(os.path.join(_ROOT, name) + os.sep for name in ('compiler', 'symkeras',
+                                                                   'runtime'))
+
+
 def _user_frame():
-    """The first stack frame outside compiler/ and symkeras/: where the user built a node."""
+    """The first stack frame outside our packages: where the user built a node."""
     for frame in reversed(traceback.extract_stack(limit=40)[:-2]):
-        path = frame.filename.replace('\\', '/')
-        if not any(part in path for part in ('/compiler/', '/symkeras/', '/runtime/')):
-            return f"{path.rsplit('/', 1)[-1]}:{frame.lineno}"
+        if not os.path.abspath(frame.filename).startswith(_PACKAGES):
+            return f"{os.path.basename(frame.filename)}:{frame.lineno}"
     return None
 
 
@@ -44,6 +49,8 @@ class Tensor:
         dtype: canonical numpy dtype name.
         kind: 'op', 'input', 'variable' or 'constant'.
     """
+
+    __array_ufunc__ = None      # numpy defers to our operators: ndarray * tensor works
 
     def __init__(self, op, inputs, shape, dtype, name=None, kind='op'):
         self.op = op
@@ -123,7 +130,7 @@ class Variable(Tensor):
         if value.dtype == np.float64 and dtype is None:
             value = value.astype(np.float64)
         super().__init__(None, (), value.shape, normalize_dtype(value.dtype), name, 'variable')
-        self.value = np.ascontiguousarray(value)
+        self.value = np.array(value, order='C')   # (ascontiguousarray makes 0-d 1-d)
         self.default_update = None
 
     def get_value(self):
@@ -134,7 +141,7 @@ class Variable(Tensor):
         if value.shape != self.shape:
             raise ValueError(f"variable {self.name!r}: expected a value of shape "
                              f"{self.shape}, received {value.shape}")
-        self.value = np.ascontiguousarray(value, dtype=self.dtype).copy()
+        self.value = np.array(value, dtype=self.dtype, order='C')
 
 
 def placeholder(shape, dtype='float32', name=None):

@@ -44,7 +44,7 @@ class CompiledFunction:
         outputs = [values[slot] for slot in self.plan.outputs]
         for key, slot in self.plan.updates:
             holder = self.variables[key]
-            holder.value = np.ascontiguousarray(values[slot], dtype=holder.value.dtype)
+            holder.value = np.asarray(values[slot], dtype=holder.value.dtype, order='C')
         return outputs
 
     def _validate(self, inputs):
@@ -83,6 +83,12 @@ class CompiledFunction:
 
     def to_dot(self):
         return self._inspect('to_dot')
+
+    def to_svg(self, **kwargs):
+        return self._inspect('to_svg', **kwargs)
+
+    def to_html(self, **kwargs):
+        return self._inspect('to_html', **kwargs)
 
     def debugprint(self, file=None):
         return self._inspect('debugprint', file=file)

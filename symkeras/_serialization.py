@@ -3,7 +3,39 @@
 Each public module keeps an explicit table {name: object}; these helpers look names up in
 it (and in `custom_objects`), and raise ValueError listing the valid choices otherwise.
 Nothing here ever executes code taken from a config.
+
+`CustomObjectScope` (Keras's `custom_object_scope`) makes user objects visible to every
+lookup inside a `with` block, so `load_model(..., custom_objects=...)` can reach the
+initializers, regularizers, ... named inside layer configs.
 """
+_GLOBAL_CUSTOM_OBJECTS = {}
+
+
+def get_custom_objects():
+    """The global {name: object} dict searched after `custom_objects` (Keras API)."""
+    return _GLOBAL_CUSTOM_OBJECTS
+
+
+class CustomObjectScope:
+    """`with CustomObjectScope({'MyInit': MyInit}):` registers objects for the block.
+
+    Args:
+        *scopes: dicts of {name: class or function}.
+    """
+
+    def __init__(self, *scopes):
+        self.scopes = scopes
+        self.backup = None
+
+    def __enter__(self):
+        self.backup = dict(_GLOBAL_CUSTOM_OBJECTS)
+        for scope in self.scopes:
+            _GLOBAL_CUSTOM_OBJECTS.update(scope or {})
+        return self
+
+    def __exit__(self, *exc_info):
+        _GLOBAL_CUSTOM_OBJECTS.clear()
+        _GLOBAL_CUSTOM_OBJECTS.update(self.backup)
 
 
 def serialize_object(instance):
@@ -26,16 +58,18 @@ def serialize_object(instance):
 
 
 def lookup(name, table, custom_objects, kind):
-    """The object called `name` in custom_objects, else in `table`.
+    """The object called `name` in custom_objects, the global custom objects, else `table`.
 
     Raises:
         ValueError: unknown name; the message lists the valid choices.
     """
     if custom_objects and name in custom_objects:
         return custom_objects[name]
+    if name in _GLOBAL_CUSTOM_OBJECTS:
+        return _GLOBAL_CUSTOM_OBJECTS[name]
     if name in table:
         return table[name]
-    choices = sorted(table) + sorted(custom_objects or {})
+    choices = sorted(table) + sorted(set(custom_objects or {}) | set(_GLOBAL_CUSTOM_OBJECTS))
     raise ValueError('Unknown %s: %r. Valid choices: %s' % (kind, name, ', '.join(choices)))
 
 

@@ -215,6 +215,16 @@ def stack(x, axis=0):
     return B.concat([B.expand_dims(t, axis) for t in tensors], axis)
 
 
+def cast_to_floatx(x):
+    """A numpy array of x in floatx."""
+    return np.asarray(x, dtype=floatx())
+
+
+def repeat(x, n):
+    """(batch, dim) -> (batch, n, dim)."""
+    return B.concat([B.expand_dims(x, 1)] * n, 1)
+
+
 def repeat_elements(x, rep, axis):
     """Repeat each slice of x `rep` times along `axis` (static size)."""
     axis = axis % x.ndim
@@ -234,4 +244,4 @@ def l2_normalize(x, axis=None):
     return x / B.sqrt(B.maximum(norm, 1e-12))
 
 
-__all__ = [n for n in dir() if not n.startswith('_') and n not in ('np', 'B', 'floatx')]
+__all__ = [n for n in dir() if not n.startswith('_') and n not in ('np', 'B')]

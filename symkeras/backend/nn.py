@@ -25,6 +25,31 @@ def elu(x, alpha=1.):
     return B.where(B.greater(x, 0), x, B.expm1(x) * alpha)
 
 
+def selu(x):
+    """Scaled ELU (Klambauer et al., 2017)."""
+    alpha, scale = 1.6732632423543772, 1.0507009873554805
+    return elu(x, alpha) * scale
+
+
+def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
+    """(x - mean) / sqrt(var + epsilon) * gamma + beta."""
+    out = (x - mean) / B.sqrt(var + epsilon)
+    out = out if gamma is None else out * gamma
+    return out if beta is None else out + beta
+
+
+def in_top_k(predictions, targets, k):
+    """Whether each target class is among the k largest predictions of its row."""
+    targets = B.cast(B.reshape(targets, (-1,)), 'int64')
+    classes = predictions.shape[-1]
+    one_hot = B.equal(B.expand_dims(targets, 1),
+                      B.as_tensor(np.arange(classes, dtype='int64')))
+    target_score = B.reduce_sum(B.where(one_hot, predictions, B.zeros_like(predictions)),
+                                1, keepdims=True)
+    higher = B.reduce_sum(B.cast(B.greater(predictions, target_score), 'float32'), 1)
+    return B.less(higher, float(k))
+
+
 def sigmoid(x):
     return B.sigmoid(x)
 
@@ -72,6 +97,9 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Crossentropy with integer class targets of shape (batch,) or (batch, 1)."""
     classes = output.shape[axis]
+    if classes is None:
+        raise ValueError(f"sparse_categorical_crossentropy: the number of classes (axis "
+                         f"{axis} of output shape {output.shape}) must be known")
     labels = B.cast(B.reshape(target, (-1,)), 'int64')
     one_hot = B.cast(B.equal(B.expand_dims(labels, 1),
                              B.as_tensor(np.arange(classes, dtype='int64'))), output.dtype)

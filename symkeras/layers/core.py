@@ -5,26 +5,9 @@ import numpy as np
 from .. import backend as K
 from .. import activations, initializers, regularizers, constraints
 from ..engine.base_layer import Layer, InputSpec
+from .._serialization import get_custom_objects
 from ..engine.utils import has_arg
-
-
-def layer_label(layer):
-    """"Dense 'dense_2'": how error messages name a layer."""
-    return "%s '%s'" % (type(layer).__name__, layer.name)
-
-
-def check_input_shape(layer, input_shape, min_ndim=None, ndim=None):
-    """Raise ValueError naming `layer` unless `input_shape` has the required rank."""
-    if input_shape is None or isinstance(input_shape, list):
-        raise ValueError('%s: expected a single input tensor, received shapes %s'
-                         % (layer_label(layer), input_shape))
-    rank = len(input_shape)
-    if ndim is not None and rank != ndim:
-        raise ValueError('%s: expected input with %d dimensions, received %s'
-                         % (layer_label(layer), ndim, tuple(input_shape)))
-    if min_ndim is not None and rank < min_ndim:
-        raise ValueError('%s: expected input with at least %d dimensions, received %s'
-                         % (layer_label(layer), min_ndim, tuple(input_shape)))
+from .utils import layer_label, check_input_shape
 
 
 class Dense(Layer):
@@ -316,6 +299,18 @@ class RepeatVector(Layer):
         return dict(super().get_config(), n=self.n)
 
 
+def _shapes_key(inputs):
+    """A dict key for the static shape(s) of `inputs`."""
+    if isinstance(inputs, (list, tuple)):
+        return repr([tuple(K.int_shape(x)) for x in inputs])
+    return repr(tuple(K.int_shape(inputs)))
+
+
+def _static_shapes(outputs):
+    if isinstance(outputs, (list, tuple)):
+        return [K.int_shape(x) for x in outputs]
+    return K.int_shape(outputs)
+
 
 def _function_config(function):
     """(name, type) stored for a callable: 'function' when named, 'lambda' otherwise."""
@@ -324,12 +319,13 @@ def _function_config(function):
 
 
 def _find_function(label, name, custom_objects):
-    """A function by name: custom_objects, then symkeras.backend and activations.
+    """A function by name: custom objects, then symkeras.activations and backend.
 
     Never executes code from the config (no bytecode or source is stored).
     """
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
+    objects = dict(get_custom_objects(), **(custom_objects or {}))
+    if name in objects:
+        return objects[name]
     for module in (activations, K):
         found = getattr(module, name, None)
         if callable(found) and not name.startswith('_'):
@@ -364,13 +360,16 @@ class Lambda(Layer):
             raise TypeError('%s: `output_shape` must be a tuple, a list or a function, '
                             'received %r' % (layer_label(self), output_shape))
         self._shape_spec = (tuple(output_shape) if isinstance(output_shape, (tuple, list))
-                              else output_shape)
+                            else output_shape)
+        self._inferred_shapes = {}
 
     def call(self, inputs, mask=None):
         arguments = dict(self.arguments)
         if has_arg(self.function, 'mask'):
             arguments['mask'] = mask
-        return self.function(inputs, **arguments)
+        outputs = self.function(inputs, **arguments)
+        self._inferred_shapes[_shapes_key(inputs)] = _static_shapes(outputs)
+        return outputs
 
     def compute_mask(self, inputs, mask=None):
         if callable(self.mask):
@@ -394,15 +393,15 @@ class Lambda(Layer):
         return shape
 
     def _inferred_output_shape(self, input_shape):
-        """Run the function on fresh placeholders and read the static output shape(s)."""
-        if isinstance(input_shape, list):
-            inputs = [K.placeholder(shape=s) for s in input_shape]
-        else:
-            inputs = K.placeholder(shape=input_shape)
-        outputs = self.call(inputs)
-        if isinstance(outputs, (list, tuple)):
-            return [K.int_shape(x) for x in outputs]
-        return K.int_shape(outputs)
+        """The static output shape(s) seen when called on inputs of `input_shape`, else
+        those of a call on fresh placeholders."""
+        key = repr(input_shape)
+        if key not in self._inferred_shapes:
+            if isinstance(input_shape, list):
+                self.call([K.placeholder(shape=s) for s in input_shape])
+            else:
+                self.call(K.placeholder(shape=input_shape))
+        return self._inferred_shapes[key]
 
     def get_config(self):
         function, function_type = _function_config(self.function)

@@ -2,7 +2,7 @@
 Concatenate, and their functional forms add, subtract, ... concatenate."""
 from .. import backend as K
 from ..engine.base_layer import Layer
-from .core import layer_label
+from .utils import layer_label
 
 
 def _broadcast_shape(label, shape1, shape2):

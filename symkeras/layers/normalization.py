@@ -2,7 +2,7 @@
 from .. import backend as K
 from .. import initializers, regularizers, constraints
 from ..engine.base_layer import Layer, InputSpec
-from .core import layer_label
+from .utils import layer_label
 
 
 class BatchNormalization(Layer):

@@ -2,9 +2,8 @@
 AvgPool2D), GlobalAveragePooling2D, GlobalMaxPooling2D."""
 from .. import backend as K
 from ..engine.base_layer import Layer, InputSpec
-from .core import layer_label, check_input_shape
-from .convolutional import (normalize_tuple, normalize_padding, output_spatial_shape,
-                            place_spatial, spatial_axes)
+from .utils import (layer_label, check_input_shape, normalize_tuple, normalize_padding,
+                    output_spatial_shape, place_spatial, spatial_axes)
 
 
 class _Pooling2D(Layer):

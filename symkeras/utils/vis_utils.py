@@ -145,9 +145,12 @@ def _render_with_graphviz(dot, extension, to_file):
         raise OSError(f"plot_model: writing {str(to_file)!r} as .{extension} needs the "
                       "Graphviz 'dot' program, which is not on PATH. Use a .svg or .html "
                       "file name instead (drawn without Graphviz), or install Graphviz.")
-    subprocess.run([program, f"-T{'jpg' if extension == 'jpeg' else extension}",
-                    '-o', str(to_file)], input=dot, text=True, check=True,
-                   capture_output=True)
+    done = subprocess.run([program, f"-T{'jpg' if extension == 'jpeg' else extension}",
+                           '-o', str(to_file)], input=dot, text=True, capture_output=True)
+    if done.returncode != 0:
+        raise OSError(f"plot_model: Graphviz 'dot' failed writing {str(to_file)!r} (exit "
+                      f"status {done.returncode}): {done.stderr.strip()}. A .svg or .html "
+                      "file name needs no Graphviz.")
 
 
 def plot_model(model, to_file='model.png', show_shapes=False, show_layer_names=True,

@@ -7,12 +7,12 @@ import pytest
 
 from compiler import autodiff, builders as B, inspect, ir
 from compiler.function import function
-from test_cnn_passes import seed_cnn_loss
 
 
 @pytest.fixture(scope='module')
 def train_step():
     """The seed CNN's training step (loss, SGD updates), optimized: fused and stabilized."""
+    from test_cnn_passes import seed_cnn_loss     # here: test_vis_utils loads this file
     x, y, params, loss = seed_cnn_loss(np.random.RandomState(0))
     grads = autodiff.gradients(loss, params)
     return function([x, y], [loss], updates=[(p, p - 0.1 * g) for p, g in zip(params, grads)],

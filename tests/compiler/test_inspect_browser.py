@@ -3,11 +3,14 @@
 Skipped when Chromium is not installed (Debian: `apt-get install chromium`; `.ci/run`
 installs it on CI). tests/symkeras/test_vis_utils.py reuses the helpers below.
 """
+import json
 import os
+import re
 import shutil
 import struct
 import subprocess
 import zlib
+from html import unescape
 
 import numpy as np
 import pytest
@@ -53,15 +56,16 @@ def dump_dom(tmp_path, html_path):
 
 @njit(cache=True)
 def _unfilter(raw, height, stride, channels):
-    out = np.zeros((height, stride), np.uint8)
-    previous = np.zeros(stride, np.int64)
+    """Undo the per-row PNG filters (None, Sub, Up, Average, Paeth)."""
+    out = np.zeros((height, stride), np.int32)
     for y in range(height):
-        kind, row = raw[y * (stride + 1)], raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)]
-        line = np.zeros(stride, np.int64)
+        start = y * (stride + 1) + 1
+        kind = raw[start - 1]
         for i in range(stride):
-            left = line[i - channels] if i >= channels else 0
-            up = previous[i]
-            corner = previous[i - channels] if i >= channels else 0
+            left = out[y, i - channels] if i >= channels else 0
+            up = out[y - 1, i] if y > 0 else 0
+            corner = out[y - 1, i - channels] if i >= channels and y > 0 else 0
+            base = 0
             if kind == 1:
                 base = left
             elif kind == 2:
@@ -70,13 +74,13 @@ def _unfilter(raw, height, stride, channels):
                 base = (left + up) // 2
             elif kind == 4:
                 guess = left + up - corner
-                dl, du, dc = abs(guess - left), abs(guess - up), abs(guess - corner)
-                base = left if dl <= du and dl <= dc else (up if du <= dc else corner)
-            else:
-                base = 0
-            line[i] = (row[i] + base) & 255
-        out[y] = line
-        previous = line
+                near_left, near_up = abs(guess - left), abs(guess - up)
+                near_corner = abs(guess - corner)
+                if near_left <= near_up and near_left <= near_corner:
+                    base = left
+                else:
+                    base = up if near_up <= near_corner else corner
+            out[y, i] = (raw[start + i] + base) & 255
     return out
 
 
@@ -96,8 +100,8 @@ def decode_png(data):
     assert depth == 8 and color in (2, 6), f"unsupported PNG: depth {depth}, color {color}"
     channels = 3 if color == 2 else 4
     raw = np.frombuffer(zlib.decompress(b''.join(chunks)), np.uint8)
-    pixels = _unfilter(raw, height, width * channels, channels)
-    return pixels.reshape(height, width, channels)
+    pixels = _unfilter(raw.astype(np.int32), height, width * channels, channels)
+    return pixels.astype(np.uint8).reshape(height, width, channels)
 
 
 def assert_drawn(pixels, kinds):
@@ -160,3 +164,42 @@ def test_training_graph_page_renders_in_chromium(train_step, tmp_path, monkeypat
     assert 'data-ready="1"' in dom, 'the page script did not finish'
     assert dom.count('class="node') >= train_step.to_networkx().number_of_nodes()
     assert_drawn(screenshot(tmp_path, page), ['input', 'variable'])
+
+
+INTERACTIONS = """<script>
+(function () {
+  var view = document.querySelector('.view:not([hidden])');
+  var svg = view.querySelector('svg'), states = [svg.getAttribute('viewBox')];
+  var node = view.querySelector('.node.fused') || view.querySelector('.node');
+  node.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+  var info = document.getElementById('info').textContent;
+  svg.dispatchEvent(new WheelEvent('wheel', {deltaY: -120, clientX: 300, clientY: 300,
+                                             bubbles: true, cancelable: true}));
+  states.push(svg.getAttribute('viewBox'));
+  svg.dispatchEvent(new MouseEvent('mousedown', {clientX: 300, clientY: 300, bubbles: true}));
+  window.dispatchEvent(new MouseEvent('mousemove', {clientX: 360, clientY: 330}));
+  window.dispatchEvent(new MouseEvent('mouseup', {}));
+  states.push(svg.getAttribute('viewBox'));
+  document.querySelector('button[data-show="original"]').click();
+  var shown = Array.prototype.filter.call(document.querySelectorAll('.view'),
+      function (v) { return !v.hidden; }).map(function (v) { return v.dataset.view; });
+  document.body.setAttribute('data-check', JSON.stringify(
+      {states: states, info: info, shown: shown}));
+})();
+</script>
+"""
+
+
+@needs_chromium
+def test_viewer_zooms_pans_shows_details_and_switches_views(train_step, tmp_path):
+    page = tmp_path / 'interactions.html'
+    html = inspect.to_html(train_step).replace('</body>', INTERACTIONS + '</body>')
+    page.write_text(html, encoding='utf-8')
+    match = re.search(r'data-check="([^"]*)"', dump_dom(tmp_path, page))
+    assert match, 'the interaction script did not run'
+    check = json.loads(unescape(match.group(1)))
+    home, zoomed, panned = [[float(v) for v in s.split()] for s in check['states']]
+    assert zoomed[2] < home[2] and zoomed[3] < home[3]           # wheel up zooms in
+    assert panned[2:] == zoomed[2:] and panned[:2] != zoomed[:2]  # drag moves, keeps zoom
+    assert 'rewritefuse_elementwise' in check['info'] and 'shape(None, 10)' in check['info']
+    assert check['shown'] == ['original']

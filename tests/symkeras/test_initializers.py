@@ -6,8 +6,9 @@ import pytest
 
 from symkeras import backend as K
 from symkeras import initializers
-from symkeras.initializers import (Initializer, Zeros, Ones, Constant, RandomNormal, RandomUniform,
-                                   TruncatedNormal, VarianceScaling, Orthogonal, Identity)
+from symkeras.initializers import (Initializer, Zeros, Ones, Constant, RandomNormal,
+                                   RandomUniform, TruncatedNormal, VarianceScaling, Orthogonal,
+                                   Identity)
 
 
 def test_constant_initializers():

@@ -236,3 +236,13 @@ def test_lambda_anonymous_function_needs_custom_objects():
     with pytest.raises(ValueError, match='custom_objects'):
         Lambda.from_config(config)
     assert Lambda.from_config(config, custom_objects={'<lambda>': double}).function is double
+
+
+def test_lambda_without_output_shape_calls_function_once():
+    calls = []
+
+    def counted(t):
+        calls.append(1)
+        return t[:, :2]
+    y = Lambda(counted)(Input(shape=(5,)))
+    assert K.int_shape(y) == (None, 2) and len(calls) == 1
