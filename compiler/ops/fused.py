@@ -55,3 +55,34 @@ class FusedElemwise(Elemwise):
         for op, refs, dtype in self.program:
             values.append(np.asarray(op.reference(*(values[r] for r in refs))).astype(dtype))
         return values[-1]
+
+
+@register_op
+class FusedReduceSum(FusedElemwise):
+    """sum over `axes` of an elementwise program, in one loop (nothing materialised)."""
+
+    params = ('program', 'nin', 'axes', 'keepdims')
+    kernel = 'fused_reduce_sum'
+
+    def infer(self, *inputs):
+        from .reduce import reduced_shape
+        shape, dtype = super().infer(*inputs)
+        return reduced_shape(shape, self.axes, self.keepdims), dtype
+
+    @property
+    def fused_ops(self):
+        return super().fused_ops + ['Sum']
+
+    def describe(self):
+        return f"FusedReduceSum[{', '.join(self.fused_ops)}](axes={self.axes})"
+
+    def attrs(self):
+        return {'expr': self.expression(), 'nin': self.nin, 'axes': list(self.axes),
+                'keepdims': self.keepdims}
+
+    def step_attrs(self, node):
+        return dict(self.attrs(), out_dtype=node.dtype)
+
+    def reference(self, *arrays):
+        values = FusedElemwise.reference(self, *arrays)
+        return np.asarray(np.sum(values, axis=self.axes, keepdims=self.keepdims))

@@ -8,7 +8,7 @@ from collections import Counter
 
 from ..ir import toposort
 from ..ops.elementwise import Elemwise
-from ..ops.fused import FusedElemwise
+from ..ops.fused import FusedElemwise, FusedReduceSum
 
 MAX_LEAVES = 16     # inputs of one fused kernel (numpy ufuncs take at most 32 operands)
 MAX_STEPS = 48
@@ -74,6 +74,16 @@ def fuse_elementwise(roots, log):
     for node in order:
         if node.op is None:
             new[node.id] = node
+        elif _fusable_sum(node, consumers):
+            group = groups[node.inputs[0].id]
+            inlined.add(node.inputs[0].id)
+            program, nin = group.program()
+            leaves = [new[t.id] for t in group.leaves]
+            op = FusedReduceSum(program=program, nin=nin, axes=node.op.axes,
+                                keepdims=node.op.keepdims)
+            new[node.id] = _renamed(op(*leaves), node)
+            log.append(('fuse', 'fuse_reduce_sum', f"{node.name}: "
+                        f"{'+'.join(type(o).__name__ for o, _, _ in group.steps)}+Sum"))
         elif not _is_elementwise(node):
             new[node.id] = _rebuilt(node, [new[i.id] for i in node.inputs])
         else:
@@ -85,6 +95,14 @@ def fuse_elementwise(roots, log):
             ops = '+'.join(type(op).__name__ for op, _, _ in group.steps)
             log.append(('fuse', 'fuse_elementwise', f"{node.name}: {ops}"))
     return [new[r.id] for r in roots]
+
+
+def _fusable_sum(node, consumers):
+    """A Sum whose input is elementwise work read only by it (and not a 0-d input)."""
+    if type(node.op).__name__ != 'Sum' or not node.op.axes:
+        return False
+    source = node.inputs[0]
+    return _is_elementwise(source) and consumers[source.id] == 1 and source.ndim > 0
 
 
 def _group_of(node, consumers, groups, inlined, log):

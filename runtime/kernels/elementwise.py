@@ -21,13 +21,17 @@ _NUMBA_TYPES = {'float32': 'float32', 'float64': 'float64', 'int64': 'int64',
                 'uint16': 'uint16', 'uint32': 'uint32', 'uint64': 'uint64',
                 'bool': 'boolean', 'float16': 'float32'}
 _loaded = {}
+CACHE_FORMAT = 2
 
 
 def cache_dir():
     """Where generated kernels live: $SYMKERAS_CACHE_DIR or ~/.cache/symkeras/kernels."""
     root = os.environ.get('SYMKERAS_CACHE_DIR') or os.path.join(
         os.path.expanduser('~'), '.cache', 'symkeras')
-    path = os.path.join(root, 'kernels')
+    # The folder name carries a format version: generated modules are imported under a
+    # name derived from their file name, which Numba's cache records; a new naming scheme
+    # gets a new folder rather than stale cache entries.
+    path = os.path.join(root, f'kernels-v{CACHE_FORMAT}')
     os.makedirs(path, exist_ok=True)
     return path
 
@@ -53,21 +57,26 @@ def _write_atomically(path, text):
     os.replace(tmp, path)
 
 
-def load_ufunc(expr, in_dtypes, out_dtype):
-    """The compiled ufunc for (expr, dtypes), generating and caching it if needed."""
-    source = kernel_source(expr, in_dtypes, out_dtype)
+def load_module(source, prefix):
+    """Import generated kernel source from the cache folder (writing it the first time)."""
     digest = hashlib.sha256(source.encode()).hexdigest()[:24]
-    if digest in _loaded:
-        return _loaded[digest]
-    path = os.path.join(cache_dir(), f"ew_{digest}.py")
+    key = f"{prefix}_{digest}"
+    if key in _loaded:
+        return _loaded[key]
+    path = os.path.join(cache_dir(), f"{key}.py")
     if not os.path.exists(path):      # never rewrite: a new mtime would void Numba's cache
         _write_atomically(path, source)
-    spec = importlib.util.spec_from_file_location(f"symkeras_kernel_{digest}", path)
+    spec = importlib.util.spec_from_file_location(f"symkeras_kernel_{key}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module     # Numba's cache re-imports it by name
     spec.loader.exec_module(module)
-    _loaded[digest] = module.kernel
-    return module.kernel
+    _loaded[key] = module
+    return module
+
+
+def load_ufunc(expr, in_dtypes, out_dtype):
+    """The compiled ufunc for (expr, dtypes), generating and caching it if needed."""
+    return load_module(kernel_source(expr, in_dtypes, out_dtype), 'ew').kernel
 
 
 @register('elementwise')

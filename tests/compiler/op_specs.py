@@ -105,6 +105,10 @@ SPECS = [
     Spec('FusedElemwise', lambda a, b: fuse_elementwise(
         [B.where(B.greater(a, 0), B.exp(a) * b, B.cast(b, 'float32') - 1.0)], [])[0],
         [(3, 4), (3, 4)], grad=False),
+    Spec('FusedReduceSum', lambda a, b: fuse_elementwise(
+        [B.reduce_sum(B.exp(a) * b - 1.0, (0, 2))], [])[0], [(3, 4, 5), (4, 1)], grad=False),
+    Spec('FusedReduceSum', lambda a, b: fuse_elementwise(
+        [B.reduce_sum(a * b, (1,), keepdims=True)], [])[0], [(3, 4), (3, 4)], grad=False),
     Spec('Gather', B.gather, [(6, 3), (4, 2)], int_inputs={1: (0, 6)},
          covers=('GatherGrad',), batch_none=False),
 ]
