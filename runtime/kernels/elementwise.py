@@ -85,10 +85,11 @@ def elementwise(expr, out_dtype=None):
     compiled = {}
 
     def run(*arrays, out=None):
-        dtypes = tuple(a.dtype.name for a in arrays)
-        ufunc = compiled.get(dtypes)
+        key = tuple(a.dtype for a in arrays)      # dtype objects hash fast; names do not
+        ufunc = compiled.get(key)
         if ufunc is None:
-            ufunc = compiled[dtypes] = load_ufunc(expr, dtypes, out_dtype or dtypes[0])
+            dtypes = tuple(d.name for d in key)
+            ufunc = compiled[key] = load_ufunc(expr, dtypes, out_dtype or dtypes[0])
         # `out` is a dying input the memory planner lets us overwrite; it is used only when
         # it has exactly the result's shape (a None dim may still broadcast at run time).
         if out is not None and out.shape == np.broadcast_shapes(*(a.shape for a in arrays)):
