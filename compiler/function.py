@@ -49,10 +49,10 @@ def _normalize_updates(updates, name):
     return result
 
 
-def _with_default_updates(outputs, updates):
-    """Add the default updates (random states) of variables the graph reads."""
+def _with_default_updates(roots, updates):
+    """Add the default updates (random states) of variables that `roots` read."""
     updated = {var.id for var, _ in updates}
-    pending = list(outputs) + [value for _, value in updates]
+    pending = list(roots)
     while pending:
         fresh = []
         for var in graph_variables(pending):
@@ -64,8 +64,32 @@ def _with_default_updates(outputs, updates):
     return updates
 
 
+def _op_label(op):
+    """'MatMul', or 'FusedElemwise[Log, Mul]' for a fused node."""
+    fused = getattr(op, 'fused_ops', None)
+    return f"{type(op).__name__}[{', '.join(fused)}]" if fused else type(op).__name__
+
+
+def describe_nodes(roots, original_roots=()):
+    """{node name: {'op', 'layer', 'source'}} (plain strings) for the runtime's messages.
+
+    Layers come from the Keras history of the graph the caller built (`original_roots`);
+    rewritten nodes keep the name of the node they replace and inherit its layer.
+    """
+    from .inspect.graphs import layer_groups
+    original = toposort(list(original_roots))
+    groups = layer_groups(original)
+    layer_by_name = {node.name: groups[node.id] for node in original if node.id in groups}
+    nodes = {}
+    for node in toposort(list(roots)):
+        if node.op is not None:
+            nodes[node.name] = {'op': _op_label(node.op), 'layer': layer_by_name.get(node.name),
+                                'source': node.source}
+    return nodes
+
+
 def function(inputs, outputs, updates=None, givens=None, name='function', profile=False,
-             optimize_graph=True, plan_buffers=True):
+             optimize_graph=True, plan_buffers=True, nan_guard=False):
     """Compile a graph into a `runtime.CompiledFunction`.
 
     Args:
@@ -77,15 +101,24 @@ def function(inputs, outputs, updates=None, givens=None, name='function', profil
         profile: time every kernel (see `CompiledFunction.profile`).
         optimize_graph: run the rewrite passes (off: for tests comparing passes).
         plan_buffers: free dead values early and compute elementwise steps in place.
+        nan_guard: raise FloatingPointError naming the first node (op, layer, source
+            line) whose value holds a NaN or inf (checked after every kernel).
     """
     inputs, outputs = list(inputs), list(outputs)
     for x in inputs:
         if not is_tensor(x) or x.kind != 'input':
             raise TypeError(f"function {name!r}: inputs must be placeholders, received {x!r}")
-    updates = _with_default_updates(outputs, _normalize_updates(updates, name))
-    roots = outputs + [value for _, value in updates]
+    updates = _normalize_updates(updates, name)
     replace = {t.id: B.cast(B.as_tensor(v, t), t.dtype) for t, v in (givens or {}).items()}
-    roots, _ = rebuild(roots, replace)
+    roots, _ = rebuild(outputs + [value for _, value in updates], replace)
+    # Default updates (random states) only of the variables the graph still reads once
+    # the givens are folded: a predict function (learning phase 0) advances no dropout.
+    folded, _ = optimize(roots, ('canonicalize',))
+    explicit = len(updates)
+    updates = _with_default_updates(folded, updates)
+    defaults, _ = rebuild([value for _, value in updates[explicit:]], replace)
+    roots = roots + defaults
+    user_roots = outputs + [value for _, value in updates]
     original = roots
     log = []
     if optimize_graph:
@@ -100,4 +133,6 @@ def function(inputs, outputs, updates=None, givens=None, name='function', profil
     variables.update({variable_key(var): var for var, _ in new_updates})
     from . import inspect
     info = GraphInfo(inputs, new_outputs, new_updates, original, log)
-    return CompiledFunction(plan, variables, graph=info, inspector=inspect, profile=profile)
+    nodes = describe_nodes(roots, user_roots)
+    return CompiledFunction(plan, variables, graph=info, inspector=inspect, profile=profile,
+                            nodes=nodes, nan_guard=nan_guard)

@@ -7,24 +7,70 @@ from .kernels import get_kernel
 
 
 class KernelError(RuntimeError):
-    """A kernel failed; the message names the step and the graph node."""
+    """A kernel failed; the message names the step, the graph node and its layer."""
+
+
+class NanGuardError(FloatingPointError):
+    """A NaN or inf appeared. Attributes: `node`, `op`, `layer`, `source` (op, layer and
+    source are None when the value came in through an input or a variable: `node` then
+    names that input or variable)."""
+
+    def __init__(self, message, node, op=None, layer=None, source=None):
+        super().__init__(message)
+        self.node, self.op, self.layer, self.source = node, op, layer, source
+
+
+def _non_finite(value):
+    """(NaN count, inf count) of a float array, or None when it is finite or not float."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in 'fc':
+        return None
+    if np.isfinite(value).all():
+        return None
+    nans = int(np.isnan(value).sum())
+    return nans, int(value.size - nans - np.isfinite(value).sum())
+
+
+def _leaf_names(plan):
+    """{slot: description} of the values a call brings in: inputs and variables. (Constants
+    are part of the program and may hold inf on purpose, e.g. an unbounded clip.)"""
+    names = {slot: f"input {name!r}" for name, slot in plan.inputs}
+    names.update({slot: f"variable {key.split('#')[0]!r}" for slot, key in
+                  plan.variables.items()})
+    return names
 
 
 class Executor:
-    """Binds each step of a plan to its kernel once, then runs the steps in order."""
+    """Binds each step of a plan to its kernel once, then runs the steps in order.
 
-    def __init__(self, plan):
+    Args:
+        plan: the `Plan`.
+        nodes: optional {step label: {'op', 'layer', 'source'}} (plain strings) used to
+            say where a failing or non-finite step comes from.
+    """
+
+    def __init__(self, plan, nodes=None):
         self.plan = plan
+        self.nodes = dict(nodes or {})
         self.bound = [(get_kernel(s.kernel, s.attrs), s.inputs, s.output, s.free, s.inplace)
                       for s in plan.steps]
         self.times = None
+        self.nan_guard = False
+        self._leaves = _leaf_names(plan)
 
     def enable_profiling(self):
         self.times = np.zeros((len(self.bound), 2))
 
     def run(self, values):
         """Run all steps. `values` is a list of slots with inputs, constants and variables
-        filled in; it is filled with every computed value."""
+        filled in; it is filled with every computed value.
+
+        Raises:
+            KernelError: a kernel failed (nothing is written back to variables).
+            NanGuardError: (nan_guard on) a leaf or a step's output holds NaN or inf.
+        """
+        guard = self.nan_guard
+        if guard:
+            self._check_leaves(values)
         for index, (kernel, inputs, output, free, inplace) in enumerate(self.bound):
             args = [values[i] for i in inputs]
             extra = {'out': args[inplace]} if inplace >= 0 else {}
@@ -36,10 +82,41 @@ class Executor:
                     values[output] = kernel(*args, **extra)
                     self.times[index] += (time.perf_counter() - start, 1)
             except Exception as error:   # name the step, keep the original cause
-                step = self.plan.steps[index]
                 shapes = [np.shape(a) for a in args]
-                raise KernelError(f"kernel {step.kernel!r} computing {step.label!r} failed "
-                                  f"on inputs of shapes {shapes}: {error}") from error
+                raise KernelError(f"kernel {self.plan.steps[index].kernel!r} computing "
+                                  f"{self.where(index)} failed on inputs of shapes {shapes}: "
+                                  f"{error}") from error
+            if guard:
+                self._check_step(index, values[output])
             for slot in free:
                 values[slot] = None
         return values
+
+    def where(self, index):
+        """'node' (op X, layer 'l', built at file.py:LINE) for step `index`."""
+        label = self.plan.steps[index].label
+        info = self.nodes.get(label, {})
+        parts = [f"op {info['op']}"] if info.get('op') else []
+        if info.get('layer'):
+            parts.append(f"layer {info['layer']!r}")
+        if info.get('source'):
+            parts.append(f"built at {info['source']}")
+        return f"{label!r}" + (f" ({', '.join(parts)})" if parts else '')
+
+    def _check_step(self, index, value):
+        counts = _non_finite(value)
+        if counts is None:
+            return
+        label = self.plan.steps[index].label
+        info = self.nodes.get(label, {})
+        raise NanGuardError(
+            f"NaN guard: node {self.where(index)} produced {counts[0]} NaN and {counts[1]} "
+            f"inf values in an output of shape {np.shape(value)}, from finite inputs",
+            label, info.get('op'), info.get('layer'), info.get('source'))
+
+    def _check_leaves(self, values):
+        for slot, name in self._leaves.items():
+            counts = _non_finite(values[slot])
+            if counts is not None:
+                raise NanGuardError(f"NaN guard: {name} holds {counts[0]} NaN and {counts[1]} "
+                                    f"inf values (shape {np.shape(values[slot])})", name)

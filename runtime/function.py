@@ -1,7 +1,21 @@
-"""CompiledFunction: the callable every K.function, fit and predict run."""
+"""CompiledFunction: the callable every K.function, fit and predict run.
+
+Calls are all-or-nothing: inputs are validated before any kernel runs, and variable
+updates are written only after every kernel succeeded, so a failing call changes nothing.
+
+Calls are serialised by one process-wide lock: the kernels run Numba `prange` loops, and
+Numba's default threading layer (workqueue) aborts the process when two threads enter
+parallel regions at once. Threads may share compiled functions; their calls take turns.
+"""
+import threading
+
 import numpy as np
 
 from .executor import Executor
+
+# One lock for every compiled function: two *different* functions running parallel
+# kernels at once trip Numba's workqueue layer just as two calls of the same one do.
+CALL_LOCK = threading.Lock()
 
 
 def _shape_matches(expected, received):
@@ -18,34 +32,60 @@ class CompiledFunction:
             read before the call and replaced by the update after it.
         graph: optional inspection data (the optimized graph) kept for the user.
         inspector: optional object offering to_networkx/to_dot/debugprint for `graph`.
+        profile: time every kernel (see `profile()`).
+        nodes: optional {step label: {'op', 'layer', 'source'}} (plain strings) naming
+            where each step comes from, for error and NaN-guard messages.
+        nan_guard: check every value for NaN/inf after each kernel and raise
+            `FloatingPointError` naming the first node that produced one (settable later
+            through the `nan_guard` attribute).
     """
 
-    def __init__(self, plan, variables=None, graph=None, inspector=None, profile=False):
+    def __init__(self, plan, variables=None, graph=None, inspector=None, profile=False,
+                 nodes=None, nan_guard=False):
         self.plan = plan
         self.name = plan.name
         self.variables = dict(variables or {})
         self.graph = graph
         self._inspector = inspector
-        self._executor = Executor(plan)
+        self._executor = Executor(plan, nodes)
+        self._executor.nan_guard = bool(nan_guard)
         if profile:
             self._executor.enable_profiling()
         self._template = [None] * len(plan.slots)
         for slot, value in plan.constants.items():
             self._template[slot] = value
 
+    @property
+    def nan_guard(self):
+        """Whether each call checks every computed value for NaN/inf."""
+        return self._executor.nan_guard
+
+    @nan_guard.setter
+    def nan_guard(self, enabled):
+        self._executor.nan_guard = bool(enabled)
+
     def __call__(self, inputs):
         arrays = self._validate(inputs)
-        values = list(self._template)
-        for (_, slot), array in zip(self.plan.inputs, arrays):
-            values[slot] = array
-        for slot, key in self.plan.variables.items():
-            values[slot] = self.variables[key].value
-        self._executor.run(values)
-        outputs = [values[slot] for slot in self.plan.outputs]
+        with CALL_LOCK:
+            values = list(self._template)
+            for (_, slot), array in zip(self.plan.inputs, arrays):
+                values[slot] = array
+            for slot, key in self.plan.variables.items():
+                values[slot] = self.variables[key].value
+            self._executor.run(values)
+            outputs = [values[slot] for slot in self.plan.outputs]
+            self._apply_updates(values)
+        return outputs
+
+    def _apply_updates(self, values):
+        """Write every update back, after all of them converted (all or nothing)."""
+        new_values = []
         for key, slot in self.plan.updates:
             holder = self.variables[key]
-            holder.value = np.asarray(values[slot], dtype=holder.value.dtype, order='C')
-        return outputs
+            new_values.append((holder, np.asarray(values[slot], dtype=holder.value.dtype,
+                                                  order='C')))
+        for holder, value in new_values:
+            holder.value = value
 
     def _validate(self, inputs):
         if not isinstance(inputs, (list, tuple)):
@@ -61,7 +101,11 @@ class CompiledFunction:
         if value is None or callable(value) and not hasattr(value, 'shape'):
             raise TypeError(f"function {self.name!r}: input {name!r} expected an array of "
                             f"shape {tuple(shape)}, received {value!r}")
-        array = np.asarray(value)
+        try:
+            array = np.asarray(value)
+        except (TypeError, ValueError) as error:     # ragged lists, failing __array__
+            raise TypeError(f"function {self.name!r}: input {name!r} could not be read as "
+                            f"an array of shape {tuple(shape)}: {error}") from None
         if array.dtype.kind not in 'biuf':
             raise TypeError(f"function {self.name!r}: input {name!r} expected numeric data "
                             f"of dtype {dtype}, received dtype {array.dtype}")

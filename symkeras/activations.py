@@ -2,7 +2,8 @@
 
 Example:
     >>> from symkeras import activations
-    >>> y = activations.get('relu')(x)
+    >>> K.eval(activations.get('relu')(K.constant([-1., 2.])))
+    array([0., 2.], dtype=float32)
 """
 from . import backend as K
 from ._serialization import deserialize_object
@@ -35,22 +36,52 @@ def softmax(x, axis=-1):
 
 
 def elu(x, alpha=1.0):
-    """Exponential linear unit: x if x > 0 else alpha * (exp(x) - 1)."""
+    """Exponential linear unit: x if x > 0 else alpha * (exp(x) - 1).
+
+    Args:
+        x: tensor.
+        alpha: scale of the negative part (default 1).
+
+    Returns:
+        Tensor of the same shape.
+    """
     return K.elu(x, alpha)
 
 
 def selu(x):
-    """Scaled exponential linear unit (Klambauer et al., 2017): scale * elu(x, alpha)."""
+    """Scaled exponential linear unit (Klambauer et al., 2017): scale * elu(x, alpha),
+    with alpha ~ 1.6733 and scale ~ 1.0507.
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return _SELU_SCALE * K.elu(x, _SELU_ALPHA)
 
 
 def softplus(x):
-    """log(exp(x) + 1)."""
+    """Softplus: log(exp(x) + 1).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return K.softplus(x)
 
 
 def softsign(x):
-    """x / (abs(x) + 1)."""
+    """Softsign: x / (abs(x) + 1).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return K.softsign(x)
 
 
@@ -61,32 +92,78 @@ def relu(x, alpha=0., max_value=None):
         x: tensor.
         alpha: slope of the negative part.
         max_value: saturation threshold, or None.
+
+    Returns:
+        Tensor of the same shape.
+
+    Example:
+        >>> K.eval(relu(K.constant([-2., 1., 8.]), alpha=0.5, max_value=6.))
+        array([-1.,  1.,  6.], dtype=float32)
     """
     return K.relu(x, alpha=alpha, max_value=max_value)
 
 
 def tanh(x):
-    """Hyperbolic tangent."""
+    """Hyperbolic tangent.
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return K.tanh(x)
 
 
 def sigmoid(x):
-    """1 / (1 + exp(-x))."""
+    """Sigmoid: 1 / (1 + exp(-x)).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+
+    Example:
+        >>> K.eval(sigmoid(K.constant([0.])))
+        array([0.5], dtype=float32)
+    """
     return K.sigmoid(x)
 
 
 def hard_sigmoid(x):
-    """Piecewise-linear sigmoid: clip(0.2 * x + 0.5, 0, 1)."""
+    """Piecewise-linear sigmoid: clip(0.2 * x + 0.5, 0, 1).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return K.hard_sigmoid(x)
 
 
 def exponential(x):
-    """exp(x)."""
+    """Exponential: exp(x).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return K.exp(x)
 
 
 def linear(x):
-    """The identity."""
+    """The identity (what `activation=None` means).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        `x` itself.
+    """
     return x
 
 
@@ -95,7 +172,14 @@ _ACTIVATIONS = {fn.__name__: fn for fn in (softmax, elu, selu, softplus, softsig
 
 
 def serialize(activation):
-    """The name of an activation function (what `get_config` stores)."""
+    """The name of an activation function (what `get_config` stores).
+
+    Args:
+        activation: a named activation function.
+
+    Returns:
+        Its name, e.g. 'relu'.
+    """
     name = getattr(activation, '__name__', None)
     if name is None:
         raise ValueError('activations.serialize: expected a named function, received %r'
@@ -106,6 +190,13 @@ def serialize(activation):
 def deserialize(name, custom_objects=None):
     """The activation function called `name` (custom_objects searched first).
 
+    Args:
+        name: an activation name ('relu', 'softmax', ...).
+        custom_objects: optional {name: function} of user-defined activations.
+
+    Returns:
+        The activation function.
+
     Raises:
         ValueError: unknown name; the message lists the valid choices.
     """
@@ -114,6 +205,17 @@ def deserialize(name, custom_objects=None):
 
 def get(identifier):
     """An activation function from a name, a callable, or None (meaning `linear`).
+
+    Args:
+        identifier: a name, a callable or None.
+
+    Returns:
+        The activation function.
+
+    Example:
+        >>> from symkeras import activations
+        >>> activations.get(None).__name__
+        'linear'
 
     Raises:
         ValueError: unknown name or uninterpretable identifier.

@@ -2,7 +2,7 @@
 
 Example:
     >>> from symkeras import constraints
-    >>> Dense(64, kernel_constraint=constraints.max_norm(2.))
+    >>> layer = Dense(64, input_dim=8, kernel_constraint=constraints.max_norm(2.))
 """
 from . import backend as K
 from ._serialization import deserialize_object, serialize_object
@@ -29,7 +29,19 @@ def _norms(w, axis):
 
 
 class MaxNorm(Constraint):
-    """Rescale weights whose norm along `axis` exceeds `max_value` (default 2, axis 0)."""
+    """Rescale weights whose norm along `axis` exceeds `max_value`.
+
+    Args:
+        max_value: the largest norm allowed (default 2).
+        axis: the axis the norms are taken along (default 0: each column of a Dense
+            kernel, the incoming weights of one unit).
+
+    Example:
+        >>> w = MaxNorm(1.)(K.constant([[3.], [4.]]))
+        >>> np.round(K.eval(w), 3)
+        array([[0.6],
+               [0.8]], dtype=float32)
+    """
 
     def __init__(self, max_value=2, axis=0):
         self.max_value = max_value
@@ -45,14 +57,23 @@ class MaxNorm(Constraint):
 
 
 class NonNeg(Constraint):
-    """Zero the negative weights."""
+    """Zero the negative weights.
+
+    Example:
+        >>> K.eval(NonNeg()(K.constant([-1., 2.]))).tolist() == [0., 2.]
+        True
+    """
 
     def __call__(self, w):
         return w * K.cast(K.greater_equal(w, 0.), K.dtype(w))
 
 
 class UnitNorm(Constraint):
-    """Weights of unit norm along `axis` (default 0)."""
+    """Weights of unit norm along `axis`.
+
+    Args:
+        axis: the axis the norms are taken along (default 0).
+    """
 
     def __init__(self, axis=0):
         self.axis = axis
@@ -65,7 +86,14 @@ class UnitNorm(Constraint):
 
 
 class MinMaxNorm(Constraint):
-    """Norms along `axis` moved towards [min_value, max_value] at `rate` (1: at once)."""
+    """Norms along `axis` moved towards [min_value, max_value] at `rate`.
+
+    Args:
+        min_value: the smallest norm (default 0).
+        max_value: the largest norm (default 1).
+        rate: 1 enforces the bounds at once; smaller values move towards them.
+        axis: the axis the norms are taken along (default 0).
+    """
 
     def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
         self.min_value = min_value
@@ -97,18 +125,39 @@ _CONSTRAINTS = {'Constraint': Constraint, 'MaxNorm': MaxNorm, 'NonNeg': NonNeg,
 
 
 def serialize(constraint):
-    """{'class_name': ..., 'config': ...} of a constraint (None stays None)."""
+    """{'class_name': ..., 'config': ...} of a constraint (None stays None).
+
+    Args:
+        constraint: a Constraint or None.
+
+    Returns:
+        A JSON-friendly dict, or None.
+    """
     return serialize_object(constraint)
 
 
 def deserialize(config, custom_objects=None):
-    """A constraint from `serialize` output (custom_objects searched first)."""
+    """A constraint from `serialize` output (custom_objects searched first).
+
+    Args:
+        config: a name or a {'class_name', 'config'} dict.
+        custom_objects: optional {name: class or function}.
+
+    Returns:
+        The constraint.
+    """
     return deserialize_object(config, _CONSTRAINTS, custom_objects, 'constraint')
 
 
 def get(identifier):
     """A constraint from None, a name ('max_norm', 'non_neg', ...), a config dict or a
     callable.
+
+    Args:
+        identifier: None, a name, a `serialize` dict or a callable.
+
+    Returns:
+        The constraint, or None.
 
     Raises:
         ValueError: unknown name (listing the valid choices) or uninterpretable identifier.

@@ -50,7 +50,21 @@ def _compute_fans(shape, data_format='channels_last'):
 
 
 class Initializer:
-    """Base class: `__call__(shape, dtype=None)` returns a numpy array."""
+    """Base class: `__call__(shape, dtype=None)` returns a numpy array.
+
+    A subclass implements `__call__` and, when it takes arguments, `get_config`.
+
+    Example:
+        >>> class Halves(Initializer):
+        ...     def __call__(self, shape, dtype=None):
+        ...         return np.full(shape, 0.5, dtype=dtype or K.floatx())
+        >>> layer = Dense(2, kernel_initializer=Halves())
+        >>> layer.build((None, 3))
+        >>> layer.get_weights()[0]
+        array([[0.5, 0.5],
+               [0.5, 0.5],
+               [0.5, 0.5]], dtype=float32)
+    """
 
     def __call__(self, shape, dtype=None):
         raise NotImplementedError
@@ -68,21 +82,42 @@ class Initializer:
 
 
 class Zeros(Initializer):
-    """All zeros."""
+    """All zeros.
+
+    Call it as `init(shape, dtype=None)`; it returns a numpy array of that shape and
+    dtype (default `K.floatx()`).
+
+    Example:
+        >>> Zeros()((2,))
+        array([0., 0.], dtype=float32)
+    """
 
     def __call__(self, shape, dtype=None):
         return np.zeros(_shape(shape), dtype=dtype or K.floatx())
 
 
 class Ones(Initializer):
-    """All ones."""
+    """All ones.
+
+    Call it as `init(shape, dtype=None)`; it returns a numpy array of that shape and
+    dtype (default `K.floatx()`).
+    """
 
     def __call__(self, shape, dtype=None):
         return np.ones(_shape(shape), dtype=dtype or K.floatx())
 
 
 class Constant(Initializer):
-    """All equal to `value` (default 0)."""
+    """All equal to `value`.
+
+    Args:
+        value: the constant (default 0).
+
+    Example:
+        >>> Constant(0.5)((2, 2))
+        array([[0.5, 0.5],
+               [0.5, 0.5]], dtype=float32)
+    """
 
     def __init__(self, value=0):
         self.value = value
@@ -101,6 +136,10 @@ class RandomNormal(Initializer):
         mean: mean (default 0).
         stddev: standard deviation (default 0.05).
         seed: integer seed (same seed, same values).
+
+    Example:
+        >>> RandomNormal(stddev=0.01, seed=1)((3, 4)).shape
+        (3, 4)
     """
 
     def __init__(self, mean=0., stddev=0.05, seed=None):
@@ -117,7 +156,13 @@ class RandomNormal(Initializer):
 
 
 class RandomUniform(Initializer):
-    """Uniform distribution on [minval, maxval) (default [-0.05, 0.05)), optional seed."""
+    """Uniform distribution on [minval, maxval).
+
+    Args:
+        minval: lower bound (default -0.05).
+        maxval: upper bound (default 0.05).
+        seed: integer seed.
+    """
 
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         self.minval = minval
@@ -133,8 +178,13 @@ class RandomUniform(Initializer):
 
 
 class TruncatedNormal(Initializer):
-    """Normal N(mean, stddev**2) with samples beyond two stddevs redrawn (default
-    stddev 0.05), optional seed."""
+    """Normal N(mean, stddev**2) with samples beyond two stddevs redrawn.
+
+    Args:
+        mean: mean (default 0).
+        stddev: standard deviation before truncation (default 0.05).
+        seed: integer seed.
+    """
 
     def __init__(self, mean=0., stddev=0.05, seed=None):
         self.mean = mean
@@ -162,6 +212,11 @@ class VarianceScaling(Initializer):
 
     Raises:
         ValueError: non-positive scale, unknown mode or distribution.
+
+    Example:
+        >>> init = VarianceScaling(scale=2., mode='fan_in', distribution='uniform', seed=0)
+        >>> bool(np.abs(init((100, 10))).max() <= np.sqrt(3 * 2. / 100))
+        True
     """
 
     def __init__(self, scale=1.0, mode='fan_in', distribution='normal', seed=None):
@@ -202,7 +257,17 @@ class VarianceScaling(Initializer):
 
 class Orthogonal(Initializer):
     """A random orthogonal matrix (of the shape flattened to (prod(shape[:-1]),
-    shape[-1])), times `gain`."""
+    shape[-1])), times `gain`.
+
+    Args:
+        gain: multiplicative factor (default 1).
+        seed: integer seed.
+
+    Example:
+        >>> q = Orthogonal(seed=0)((4, 4))
+        >>> np.allclose(q.T @ q, np.eye(4), atol=1e-5)
+        True
+    """
 
     def __init__(self, gain=1., seed=None):
         self.gain = gain
@@ -221,7 +286,14 @@ class Orthogonal(Initializer):
 
 
 class Identity(Initializer):
-    """`gain` times the identity matrix (2-D square shapes only)."""
+    """`gain` times the identity matrix (2-D square shapes only).
+
+    Args:
+        gain: multiplicative factor (default 1).
+
+    Raises:
+        ValueError: (when called) the shape is not a square matrix.
+    """
 
     def __init__(self, gain=1.):
         self.gain = gain
@@ -238,32 +310,74 @@ class Identity(Initializer):
 
 
 def lecun_uniform(seed=None):
-    """Uniform within +-sqrt(3 / fan_in)."""
+    """Uniform within +-sqrt(3 / fan_in).
+
+    Args:
+        seed: integer seed.
+
+    Returns:
+        A `VarianceScaling` initializer.
+    """
     return VarianceScaling(scale=1., mode='fan_in', distribution='uniform', seed=seed)
 
 
 def lecun_normal(seed=None):
-    """Truncated normal with stddev sqrt(1 / fan_in)."""
+    """Truncated normal with stddev sqrt(1 / fan_in).
+
+    Args:
+        seed: integer seed.
+
+    Returns:
+        A `VarianceScaling` initializer.
+    """
     return VarianceScaling(scale=1., mode='fan_in', distribution='normal', seed=seed)
 
 
 def glorot_uniform(seed=None):
-    """Glorot/Xavier uniform: within +-sqrt(6 / (fan_in + fan_out))."""
+    """Glorot/Xavier uniform: within +-sqrt(6 / (fan_in + fan_out)).
+
+    Args:
+        seed: integer seed.
+
+    Returns:
+        A `VarianceScaling` initializer.
+    """
     return VarianceScaling(scale=1., mode='fan_avg', distribution='uniform', seed=seed)
 
 
 def glorot_normal(seed=None):
-    """Glorot/Xavier normal: truncated normal, stddev sqrt(2 / (fan_in + fan_out))."""
+    """Glorot/Xavier normal: truncated normal, stddev sqrt(2 / (fan_in + fan_out)).
+
+    Args:
+        seed: integer seed.
+
+    Returns:
+        A `VarianceScaling` initializer.
+    """
     return VarianceScaling(scale=1., mode='fan_avg', distribution='normal', seed=seed)
 
 
 def he_uniform(seed=None):
-    """He uniform: within +-sqrt(6 / fan_in)."""
+    """He uniform: within +-sqrt(6 / fan_in).
+
+    Args:
+        seed: integer seed.
+
+    Returns:
+        A `VarianceScaling` initializer.
+    """
     return VarianceScaling(scale=2., mode='fan_in', distribution='uniform', seed=seed)
 
 
 def he_normal(seed=None):
-    """He normal: truncated normal, stddev sqrt(2 / fan_in)."""
+    """He normal: truncated normal, stddev sqrt(2 / fan_in).
+
+    Args:
+        seed: integer seed.
+
+    Returns:
+        A `VarianceScaling` initializer.
+    """
     return VarianceScaling(scale=2., mode='fan_in', distribution='normal', seed=seed)
 
 
@@ -292,18 +406,39 @@ _INITIALIZERS = {
 
 
 def serialize(initializer):
-    """{'class_name': ..., 'config': ...} of an initializer."""
+    """{'class_name': ..., 'config': ...} of an initializer.
+
+    Args:
+        initializer: an Initializer.
+
+    Returns:
+        A JSON-friendly dict.
+    """
     return serialize_object(initializer)
 
 
 def deserialize(config, custom_objects=None):
-    """An initializer from `serialize` output (custom_objects searched first)."""
+    """An initializer from `serialize` output (custom_objects searched first).
+
+    Args:
+        config: a name or a {'class_name', 'config'} dict.
+        custom_objects: optional {name: class or function}.
+
+    Returns:
+        The initializer.
+    """
     return deserialize_object(config, _INITIALIZERS, custom_objects, 'initializer')
 
 
 def get(identifier):
     """An initializer from a name ('glorot_uniform', 'zeros', ...), a config dict or a
     callable.
+
+    Args:
+        identifier: a name, a `serialize` dict or a callable `f(shape, dtype=None)`.
+
+    Returns:
+        The initializer (a callable).
 
     Raises:
         ValueError: unknown name (the message lists the valid choices) or uninterpretable

@@ -1,6 +1,7 @@
 """Metrics (Keras 2.2.4): `f(y_true, y_pred)` judged during training, never optimized.
 
 Example:
+    >>> model = Sequential([Dense(3, activation='softmax', input_dim=4)])
     >>> model.compile('sgd', 'categorical_crossentropy', metrics=['accuracy', 'mae'])
 """
 import numpy as np
@@ -15,17 +16,55 @@ from .losses import (mean_squared_error, mean_absolute_error, mean_absolute_perc
 
 
 def binary_accuracy(y_true, y_pred):
-    """Mean over the last axis of (round(y_pred) == y_true)."""
+    """Binary accuracy: mean over the last axis of (round(y_pred) == y_true).
+
+    Args:
+        y_true: targets in {0, 1}, shape (batch, ..., d).
+        y_pred: predicted probabilities, same shape.
+
+    Returns:
+        Tensor of shape (batch, ...), values in [0, 1].
+
+    Example:
+        >>> K.eval(binary_accuracy(K.constant([[1., 0.]]), K.constant([[0.8, 0.6]])))
+        array([0.5], dtype=float32)
+    """
     return K.mean(K.cast(K.equal(y_true, K.round(y_pred)), K.floatx()), axis=-1)
 
 
 def categorical_accuracy(y_true, y_pred):
-    """1. where argmax(y_pred) == argmax(y_true) (one-hot targets), else 0."""
+    """Categorical accuracy: 1. where argmax(y_pred) == argmax(y_true), else 0.
+
+    Args:
+        y_true: one-hot targets, shape (batch, classes).
+        y_pred: predictions, same shape.
+
+    Returns:
+        Tensor of shape (batch,).
+
+    Example:
+        >>> y_true = K.constant([[0., 1.], [1., 0.]])
+        >>> K.eval(categorical_accuracy(y_true, K.constant([[0.2, 0.8], [0.3, 0.7]])))
+        array([1., 0.], dtype=float32)
+    """
     return K.cast(K.equal(K.argmax(y_true, axis=-1), K.argmax(y_pred, axis=-1)), K.floatx())
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
-    """1. where argmax(y_pred) equals the integer target, else 0."""
+    """Sparse categorical accuracy: 1. where argmax(y_pred) equals the integer target.
+
+    Args:
+        y_true: integer class indices, shape (batch, 1).
+        y_pred: predictions, shape (batch, classes).
+
+    Returns:
+        Tensor of shape (batch,).
+
+    Example:
+        >>> y_pred = K.constant([[0.2, 0.8], [0.3, 0.7]])
+        >>> K.eval(sparse_categorical_accuracy(K.constant([[1.], [0.]]), y_pred))
+        array([1., 0.], dtype=float32)
+    """
     predicted = K.cast(K.argmax(y_pred, axis=-1), K.floatx())
     return K.cast(K.equal(K.cast(K.max(y_true, axis=-1), K.floatx()), predicted), K.floatx())
 
@@ -42,12 +81,36 @@ def _in_top_k(predictions, targets, k):
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """1. where the true class (argmax of one-hot y_true) is in the top k of y_pred."""
+    """1. where the true class (argmax of one-hot y_true) is among the k largest
+    predictions, else 0 (ties count as in).
+
+    Args:
+        y_true: one-hot targets, shape (batch, classes).
+        y_pred: predictions, same shape.
+        k: how many of the largest predictions count (default 5).
+
+    Returns:
+        Tensor of shape (batch,).
+
+    Example:
+        >>> y_pred = K.constant([[0.1, 0.2, 0.7]])
+        >>> K.eval(top_k_categorical_accuracy(K.constant([[0., 1., 0.]]), y_pred, k=2))
+        array([1.], dtype=float32)
+    """
     return _in_top_k(y_pred, K.argmax(y_true, axis=-1), k)
 
 
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """1. where the integer target is in the top k of y_pred."""
+    """1. where the integer target is among the k largest predictions, else 0.
+
+    Args:
+        y_true: integer class indices, shape (batch, 1).
+        y_pred: predictions, shape (batch, classes).
+        k: how many of the largest predictions count (default 5).
+
+    Returns:
+        Tensor of shape (batch,).
+    """
     return _in_top_k(y_pred, K.max(y_true, axis=-1), k)
 
 
@@ -72,12 +135,26 @@ _METRICS.update({'mse': mse, 'MSE': MSE, 'mae': mae, 'MAE': MAE, 'mape': mape,
 
 
 def serialize(metric):
-    """The name of a metric function."""
+    """The name of a metric function (what `model.save` stores).
+
+    Args:
+        metric: a named metric function.
+
+    Returns:
+        Its name.
+    """
     return serialize_object(metric)
 
 
 def deserialize(name, custom_objects=None):
     """The metric function called `name` (custom_objects searched first).
+
+    Args:
+        name: a metric name or alias ('binary_accuracy', 'mae', ...).
+        custom_objects: optional {name: function} of user-defined metrics.
+
+    Returns:
+        The metric function.
 
     Raises:
         ValueError: unknown name; the message lists the valid choices.
@@ -89,6 +166,17 @@ def get(identifier):
     """A metric function from a name ('mae', 'binary_accuracy', ...) or a callable.
 
     'accuracy' / 'acc' are resolved by `Model.compile` from the loss and output shape.
+
+    Args:
+        identifier: a name or a callable `f(y_true, y_pred)`.
+
+    Returns:
+        The metric function.
+
+    Example:
+        >>> from symkeras import metrics
+        >>> metrics.get('mae').__name__
+        'mean_absolute_error'
 
     Raises:
         ValueError: unknown name (listing the valid choices) or uninterpretable identifier.

@@ -65,5 +65,5 @@ def model_from_config(config, custom_objects=None):
     Returns:
         A Model.
     """
-    from .engine.network_config import deserialize_layer
-    return deserialize_layer(config, custom_objects)
+    from .saving import model_from_config as load_config
+    return load_config(config, custom_objects)

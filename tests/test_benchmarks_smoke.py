@@ -23,7 +23,7 @@ def _run_harness(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(fake))
     command = [sys.executable, os.path.join(BENCHMARKS, 'run.py'), '--systems',
                'symkeras,torch', '--rows', 'mlp32_train', '--rounds', '1', '--steps', '2',
-               '--warmup', '1', '--out', str(tmp_path / 'RESULTS.md')]
+               '--warmup', '1', '--quiet-wait', '0', '--out', str(tmp_path / 'RESULTS.md')]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
 

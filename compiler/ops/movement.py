@@ -1,4 +1,5 @@
-"""Layout primitives: reshape, transpose, broadcast, expand/squeeze, concat, slice."""
+"""Layout primitives: reshape, transpose, broadcast, expand/squeeze, concat, slice, pad,
+crop."""
 import numpy as np
 
 from .base import Op, register_op
@@ -229,3 +230,59 @@ class SliceGrad(Op):
 
     def grad(self, inputs, out, g):
         return [B.slice_axis(g, self.axis, self.start, self.stop)]
+
+
+def _check_pairs(op, x, pairs, what):
+    """Raise ValueError unless `pairs` holds one (before, after) of ints >= 0 per axis."""
+    if len(pairs) != x.ndim or any(len(p) != 2 or min(p) < 0 for p in pairs):
+        raise ValueError(f"{op.describe()}: expected one ({what} before, {what} after) "
+                         f"pair of non-negative ints per axis of the input of shape "
+                         f"{x.shape}, received {pairs}")
+
+
+@register_op
+class Pad(Op):
+    """Constant padding: `pads` holds one (before, after) pair per axis."""
+
+    params = ('pads', 'value')
+    kernel = 'pad'
+
+    def infer(self, x):
+        _check_pairs(self, x, self.pads, 'padding')
+        shape = tuple(None if d is None else d + before + after
+                      for d, (before, after) in zip(x.shape, self.pads))
+        return shape, x.dtype
+
+    def reference(self, x):
+        return np.pad(x, self.pads, constant_values=self.value).astype(x.dtype)
+
+    def grad(self, inputs, out, g):
+        # The adjoint of padding crops the padded cells away again; Crop needs no static
+        # size, so padded axes of unknown length (sequences) still differentiate.
+        return [Crop(crops=self.pads)(g)]
+
+
+@register_op
+class Crop(Op):
+    """x[before:size - after] along every axis: `crops` holds one pair per axis."""
+
+    params = ('crops',)
+    kernel = 'crop'
+
+    def infer(self, x):
+        _check_pairs(self, x, self.crops, 'crop')
+        shape = []
+        for d, (before, after) in zip(x.shape, self.crops):
+            if d is not None and before + after > d:
+                raise ValueError(f"{self.describe()}: cannot crop {before + after} entries "
+                                 f"from an axis of size {d} (input shape {x.shape})")
+            shape.append(None if d is None else d - before - after)
+        return tuple(shape), x.dtype
+
+    def reference(self, x):
+        index = tuple(slice(before, size - after)
+                      for size, (before, after) in zip(x.shape, self.crops))
+        return x[index].copy()
+
+    def grad(self, inputs, out, g):
+        return [Pad(pads=self.crops, value=0.0)(g)]

@@ -89,18 +89,31 @@ class Conv2D(_Conv):
 
 @register_op
 class Conv2DGradInput(_Conv):
-    """Gradient of Conv2D with respect to its input."""
+    """Gradient of Conv2D with respect to its input; also the forward of a transposed
+    convolution (Conv2DTranspose), hence a gradient rule of its own."""
 
     params = _Conv.params + ('input_hw',)
     kernel = 'conv2d_grad_input'
-    differentiable = False
 
     def infer(self, g, w):
+        check_ndim(self, g, 4, 'output gradient (batch, rows, cols, filters)')
+        check_ndim(self, w, 4, 'kernel (rows, cols, in_channels, filters)')
+        if g.shape[3] is not None and g.shape[3] != w.shape[3]:
+            raise ValueError(f"{self.describe()}: input has {g.shape[3]} channels but the "
+                             f"kernel of shape {w.shape} expects {w.shape[3]}")
         return (g.shape[0],) + tuple(self.input_hw) + (w.shape[2],), g.dtype
 
     def reference(self, g, w):
         return ref.conv2d_grad_input(g, w, self.input_hw, self.strides, self.padding,
                                      self.dilation)
+
+    def grad(self, inputs, out, h):
+        # The op is linear in g and in w; its adjoints are the convolution of h with w
+        # (for g) and the filter gradient with the roles of x and g taken by h and g.
+        g, w = inputs
+        common = dict(strides=self.strides, padding=self.padding, dilation=self.dilation)
+        return [Conv2D(**common)(h, w),
+                Conv2DGradFilter(kernel_hw=w.shape[:2], **common)(h, g)]
 
 
 @register_op
@@ -109,7 +122,6 @@ class Conv2DGradFilter(_Conv):
 
     params = _Conv.params + ('kernel_hw',)
     kernel = 'conv2d_grad_filter'
-    differentiable = False
 
     def infer(self, x, g):
         return tuple(self.kernel_hw) + (x.shape[3], g.shape[3]), x.dtype
@@ -117,6 +129,16 @@ class Conv2DGradFilter(_Conv):
     def reference(self, x, g):
         return ref.conv2d_grad_filter(x, g, self.kernel_hw, self.strides, self.padding,
                                       self.dilation)
+
+    def grad(self, inputs, out, k):
+        # Bilinear in x and g: <k, GradFilter(x, g)> = <Conv2D(x, k), g>.
+        x, g = inputs
+        if None in x.shape[1:3]:
+            raise ValueError(f"{self.describe()}: the gradient needs static rows and cols, "
+                             f"received input shape {x.shape}")
+        common = dict(strides=self.strides, padding=self.padding, dilation=self.dilation)
+        return [Conv2DGradInput(input_hw=x.shape[1:3], **common)(g, k),
+                Conv2D(**common)(x, k)]
 
 
 @register_op

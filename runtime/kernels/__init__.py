@@ -3,7 +3,7 @@
 This import list is the one place that says which kernels exist.
 """
 from .registry import KERNELS, get_kernel, register
-from . import (avgpool, conv, dims, elementwise, fused_reduce, gather, linalg, movement,
+from . import (avgpool, blas, conv, dims, elementwise, fused_reduce, gather, linalg, movement,
                nn, pool, random, reduce)
 
 # One thread pool at a time (see linalg): the kernels parallelise with Numba's prange and

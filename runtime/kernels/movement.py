@@ -1,4 +1,5 @@
-"""Layout kernels: reshape, reshape_like, transpose, broadcast_like, concat, slice.
+"""Layout kernels: reshape, reshape_like, transpose, broadcast_like, concat, slice, pad,
+crop.
 
 These move or relabel data and compute nothing, so they are plain numpy view/copy
 operations (no Numba). Aliasing, for the executor and a later memory planner:
@@ -112,4 +113,38 @@ def kernel_slice_grad(axis, start, stop, size):
         out = np.zeros(shape, g.dtype)
         out[_index(g.ndim, axis_, start, stop)] = g
         return out
+    return run
+
+
+def _pairs(op, pairs, ndim):
+    """`pairs` as a tuple of (before, after) int pairs, one per axis of an ndim input."""
+    pairs = tuple((int(before), int(after)) for before, after in pairs)
+    if len(pairs) != ndim or any(min(p) < 0 for p in pairs):
+        raise ValueError(f"{op}: expected {ndim} (before, after) pairs of non-negative "
+                         f"ints, received {[list(p) for p in pairs]}")
+    return pairs
+
+
+@register('pad')
+def kernel_pad(pads, value=0.0):
+    """Factory: x with `pads[axis] = (before, after)` cells of `value` around each axis."""
+    def run(x):
+        widths = _pairs('pad', pads, x.ndim)
+        shape = tuple(n + before + after for n, (before, after) in zip(x.shape, widths))
+        out = np.full(shape, value, x.dtype)
+        out[tuple(slice(before, before + n) for n, (before, _) in zip(x.shape, widths))] = x
+        return out
+    return run
+
+
+@register('crop')
+def kernel_crop(crops):
+    """Factory: x[before:n - after] along every axis, as a new array (pad's adjoint)."""
+    def run(x):
+        widths = _pairs('crop', crops, x.ndim)
+        if any(before + after > n for n, (before, after) in zip(x.shape, widths)):
+            raise ValueError(f"crop: cannot remove {[list(w) for w in widths]} from an "
+                             f"input of shape {x.shape}")
+        return x[tuple(slice(before, n - after)
+                       for n, (before, after) in zip(x.shape, widths))].copy()
     return run

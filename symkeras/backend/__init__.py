@@ -4,7 +4,8 @@ Import it as `from symkeras import backend as K`.
 """
 from .config import (floatx, set_floatx, epsilon, set_epsilon, image_data_format,
                      set_image_data_format, learning_phase, set_learning_phase,
-                     get_uid, reset_uids, clear_session, normalize_data_format)
+                     get_uid, reset_uids, clear_session, normalize_data_format,
+                     get_nan_guard, set_nan_guard)
 from .variables import *  # noqa: F401,F403
 from .math_ops import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403

@@ -4,7 +4,7 @@ from collections import defaultdict
 from compiler.ir import normalize_dtype, placeholder
 
 _STATE = {'floatx': 'float32', 'epsilon': 1e-7, 'image_data_format': 'channels_last',
-          'learning_phase': None, 'fixed_phase': None}
+          'learning_phase': None, 'fixed_phase': None, 'nan_guard': False}
 _UIDS = defaultdict(int)
 DATA_FORMATS = ('channels_last', 'channels_first')
 
@@ -48,6 +48,25 @@ def normalize_data_format(value):
     if value not in DATA_FORMATS:
         raise ValueError(f"Unknown data_format: {value!r}; expected one of {DATA_FORMATS}")
     return value
+
+
+def get_nan_guard():
+    """Whether compiled functions check every value for NaN/inf (see `set_nan_guard`)."""
+    return _STATE['nan_guard']
+
+
+def set_nan_guard(enabled):
+    """Turn the NaN guard on or off for `K.function` and for fit/evaluate/predict.
+
+    With the guard on, every kernel's output is checked and the first NaN or inf raises
+    `FloatingPointError` naming the node, its op, its layer and the source line that
+    built it; the failing call changes no weight. It costs one pass over every value.
+
+    Example:
+        >>> K.set_nan_guard(True)
+        >>> model.fit(x, y)     # FloatingPointError: NaN guard: node 'log_42' ...
+    """
+    _STATE['nan_guard'] = bool(enabled)
 
 
 def learning_phase():

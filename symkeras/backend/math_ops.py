@@ -28,15 +28,41 @@ def dot(x, y):
 
 
 def batch_dot(x, y, axes=None):
-    """Batchwise dot product (Keras 2 semantics for 2-D and 3-D inputs)."""
+    """Batchwise dot product (Keras 2 semantics): for each sample, contract axis
+    axes[0] of x with axis axes[1] of y; the result has x's remaining axes, then y's
+    (a 1-D result becomes (batch, 1)).
+
+    Example: (batch, 3, 4) and (batch, 4, 5) with axes (2, 1) give (batch, 3, 5).
+    """
     if axes is None:
         axes = (x.ndim - 1, y.ndim - 2) if y.ndim > 2 else (x.ndim - 1, y.ndim - 1)
     axes = (axes, axes) if isinstance(axes, int) else tuple(axes)
+    if len(axes) != 2 or not (0 < axes[0] % x.ndim and 0 < axes[1] % y.ndim):
+        raise ValueError(f"batch_dot: axes must be two non-batch axes, received {axes} for "
+                         f"shapes {x.shape}, {y.shape}")
+    axes = (axes[0] % x.ndim, axes[1] % y.ndim)
+    if None not in (x.shape[axes[0]], y.shape[axes[1]]) and \
+            x.shape[axes[0]] != y.shape[axes[1]]:
+        raise ValueError(f"batch_dot: cannot contract axis {axes[0]} of {x.shape} with axis "
+                         f"{axes[1]} of {y.shape}")
     if x.ndim == 2 and y.ndim == 2:
         return B.reduce_sum(x * y, axes[0], keepdims=True)
     if x.ndim == 3 and y.ndim == 3 and axes == (2, 1):
         return B.reduce_sum(B.expand_dims(x, 3) * B.expand_dims(y, 1), 2)
-    raise ValueError(f"batch_dot: unsupported shapes {x.shape}, {y.shape} with axes {axes}")
+    return _batch_contract(x, y, axes)
+
+
+def _batch_contract(x, y, axes):
+    """Move the contracted axes last, broadcast x's and y's other axes against each other
+    and sum the product over the contracted axis."""
+    x_rest = [a for a in range(1, x.ndim) if a != axes[0]]
+    y_rest = [a for a in range(1, y.ndim) if a != axes[1]]
+    x = B.transpose(x, [0] + x_rest + [axes[0]])
+    y = B.transpose(y, [0] + y_rest + [axes[1]])
+    x = B.expand_dims(x, tuple(range(1 + len(x_rest), 1 + len(x_rest) + len(y_rest))))
+    y = B.expand_dims(y, tuple(range(1, 1 + len(x_rest))))
+    out = B.reduce_sum(x * y, -1)
+    return B.expand_dims(out, 1) if out.ndim == 1 else out
 
 
 def gather(reference, indices):

@@ -1,8 +1,11 @@
-"""Backend neural-network functions: activations, losses, convolution, pooling, dropout."""
+"""Backend neural-network functions: activations, losses, convolution, pooling, padding,
+resizing, random numbers, dropout."""
 import numpy as np
 
 from compiler import builders as B
 from compiler.ir import is_tensor
+from compiler.ops.movement import Pad, Crop
+from compiler.ops.nn import Conv2DGradInput
 
 from .config import epsilon, learning_phase, normalize_data_format
 from .variables import variable
@@ -12,12 +15,25 @@ PADDINGS = ('valid', 'same')
 
 
 def relu(x, alpha=0., max_value=None, threshold=0.):
-    """max(x, 0), with a leaky slope `alpha` below zero and an optional cap."""
-    out = B.relu(x)
-    if alpha:
-        out = out - alpha * B.relu(B.neg(x))
+    """Rectified linear unit (Keras 2.2.4): x for threshold < x < max_value, max_value
+    above the cap, alpha * (x - threshold) below the threshold.
+
+    Args:
+        x: tensor.
+        alpha: slope below the threshold (0: a plain relu).
+        max_value: saturation cap (None: none); the capped part is clipped to [0, cap].
+        threshold: below it the unit is off (0 by default).
+    """
+    if threshold:
+        negative = B.relu(B.neg(x) + threshold) if alpha else None
+        out = x * B.cast(B.greater(x, threshold), x.dtype)
+    else:
+        negative = B.relu(B.neg(x)) if alpha else None
+        out = B.relu(x)
     if max_value is not None:
-        out = B.clip(out, -np.inf, max_value)
+        out = B.clip(out, 0.0, max_value)
+    if alpha:
+        out = out - negative * alpha
     return out
 
 
@@ -164,6 +180,103 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
     return _from_nhwc(out, data_format)
 
 
+def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
+    """1-D convolution of (batch, steps, channels) with a (width, in, filters) kernel.
+
+    Runs as a 2-D convolution on (batch, steps, 1, channels). 'causal' padding pads
+    dilation_rate * (width - 1) zeros on the left, so no output sees a later step.
+    """
+    data_format = normalize_data_format(data_format)
+    if padding not in PADDINGS + ('causal',):
+        raise ValueError(f"conv1d: unknown padding {padding!r}; expected one of "
+                         f"{PADDINGS + ('causal',)}")
+    if data_format == 'channels_first':
+        x = B.transpose(x, (0, 2, 1))
+    if padding == 'causal':
+        x = temporal_padding(x, (dilation_rate * (kernel.shape[0] - 1), 0))
+        padding = 'valid'
+    kernel_2d = B.reshape(kernel, (kernel.shape[0], 1) + tuple(kernel.shape[1:]))
+    out = B.conv2d(B.expand_dims(x, 2), kernel_2d, (strides, 1), padding,
+                   (dilation_rate, 1))
+    out = B.squeeze(out, 2)
+    return B.transpose(out, (0, 2, 1)) if data_format == 'channels_first' else out
+
+
+def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
+                     data_format=None, dilation_rate=(1, 1)):
+    """Transposed 2-D convolution (the gradient of conv2d with respect to its input).
+
+    Args:
+        x: (batch, rows, cols, in_channels) (channels_last).
+        kernel: (rows, cols, out_channels, in_channels).
+        output_shape: the output shape, batch first (its batch entry may be None), in
+            the order of data_format.
+    """
+    data_format = normalize_data_format(data_format)
+    _check_padding('conv2d_transpose', padding)
+    shape = tuple(output_shape)
+    out_hw = shape[2:4] if data_format == 'channels_first' else shape[1:3]
+    x = _to_nhwc(x, data_format)
+    expected = [None if n is None else -(-n // s) if padding == 'same'
+                else (n - (k - 1) * d - 1) // s + 1
+                for n, k, s, d in zip(out_hw, kernel.shape[:2], strides, dilation_rate)]
+    if None in out_hw or any(e is not None and n is not None and e != n
+                             for e, n in zip(expected, x.shape[1:3])):
+        raise ValueError(f"conv2d_transpose: output_shape {shape} does not match an input "
+                         f"of shape {x.shape} with kernel {kernel.shape}, strides "
+                         f"{tuple(strides)} and padding {padding!r}")
+    op = Conv2DGradInput(input_hw=tuple(out_hw), strides=tuple(strides), padding=padding,
+                         dilation=tuple(dilation_rate))
+    return _from_nhwc(op(x, kernel), data_format)
+
+
+def temporal_padding(x, padding=(1, 1)):
+    """Pad the steps axis of a (batch, steps, features) tensor with zeros."""
+    return Pad(pads=((0, 0), tuple(padding), (0, 0)), value=0.0)(x)
+
+
+def _spatial_pairs(x, pairs, data_format):
+    """One (before, after) pair per axis of a 4-D tensor, `pairs` on rows and cols."""
+    rows, cols = (tuple(int(v) for v in p) for p in pairs)
+    if normalize_data_format(data_format) == 'channels_first':
+        return ((0, 0), (0, 0), rows, cols)
+    return ((0, 0), rows, cols, (0, 0))
+
+
+def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
+    """Pad rows and cols of a 4-D tensor with zeros: ((top, bottom), (left, right))."""
+    return Pad(pads=_spatial_pairs(x, padding, data_format), value=0.0)(x)
+
+
+def spatial_2d_cropping(x, cropping=((1, 1), (1, 1)), data_format=None):
+    """Remove ((top, bottom), (left, right)) cells from the rows and cols of a 4-D tensor
+    (spatial_2d_padding's adjoint; works for rows and cols of unknown size)."""
+    return Crop(crops=_spatial_pairs(x, cropping, data_format))(x)
+
+
+def resize_images(x, height_factor, width_factor, data_format=None,
+                  interpolation='nearest'):
+    """Nearest-neighbour upsampling of rows and cols by integer factors.
+
+    Built as reshape -> broadcast (a product with ones) -> reshape, so it fuses and its
+    gradient is the sum over each block.
+    """
+    if interpolation != 'nearest':
+        raise ValueError(f"resize_images: unknown interpolation {interpolation!r}; valid "
+                         "choices: 'nearest'")
+    data_format = normalize_data_format(data_format)
+    x = _to_nhwc(x, data_format)
+    _, rows, cols, channels = x.shape
+    if None in (rows, cols, channels):
+        raise ValueError(f"resize_images: needs static rows, cols and channels, received "
+                         f"shape {x.shape} (channels_last)")
+    grid = B.reshape(x, (-1, rows, 1, cols, 1, channels))
+    ones = np.ones((1, 1, height_factor, 1, width_factor, 1), x.dtype)
+    spread = grid * B.as_tensor(ones)
+    out = B.reshape(spread, (-1, rows * height_factor, cols * width_factor, channels))
+    return _from_nhwc(out, data_format)
+
+
 def _random_state(seed):
     """A [seed, counter] variable whose counter advances at every call of a function."""
     if seed is None:
@@ -176,6 +289,35 @@ def _random_state(seed):
 def random_uniform(shape_like, seed=None, dtype=None):
     """Uniform [0, 1) numbers shaped like the tensor `shape_like`, new at every call."""
     return B.random_uniform(shape_like, _random_state(seed), dtype or shape_like.dtype)
+
+
+def random_normal(shape_like, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Normal numbers shaped like the tensor `shape_like`, new at every call.
+
+    A Box-Muller transform of two uniform draws: sqrt(-2 log(1 - u1)) * cos(2 pi u2).
+    """
+    dtype = dtype or (shape_like.dtype if shape_like.dtype.startswith('float') else 'float32')
+    pair = B.concat([B.expand_dims(shape_like, 0)] * 2, 0)
+    uniform = random_uniform(pair, seed, dtype)
+    u1, u2 = (B.squeeze(B.slice_axis(uniform, 0, i, i + 1), 0) for i in (0, 1))
+    radius = B.sqrt(B.neg(B.log(1.0 - u1)) * 2.0)
+    return radius * _cos_2pi(u2) * stddev + mean
+
+
+def _cos_2pi(u):
+    """cos(2 pi u) for u in [0, 1) from elementwise arithmetic (the graph has no cosine).
+
+    With a = 2 pi u - pi in [-pi, pi): cos(2 pi u) = -cos(a); cos(a / 8) is a short Taylor
+    series (|a / 8| <= pi / 8, error below 1e-13) and three doublings
+    cos(2t) = 2 cos(t)^2 - 1 recover cos(a).
+    """
+    t = (u * (2 * np.pi) - np.pi) * 0.125
+    t2 = t * t
+    cos = 1.0 + t2 * (-1 / 2 + t2 * (1 / 24 + t2 * (-1 / 720 + t2 * (1 / 40320
+                                                                     - t2 / 3628800))))
+    for _ in range(3):
+        cos = cos * cos * 2.0 - 1.0
+    return B.neg(cos)
 
 
 def dropout(x, level, noise_shape=None, seed=None):
@@ -210,4 +352,4 @@ def in_test_phase(x, alt, training=None):
 
 __all__ = [n for n in dir() if not n.startswith('_') and n not in (
     'np', 'B', 'is_tensor', 'epsilon', 'learning_phase', 'normalize_data_format',
-    'variable', 'POOL_MODES', 'PADDINGS')]
+    'variable', 'POOL_MODES', 'PADDINGS', 'Pad', 'Crop', 'Conv2DGradInput')]

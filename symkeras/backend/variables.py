@@ -7,7 +7,7 @@ from compiler.graph import graph_inputs
 from compiler.ir import Tensor, Variable, constant as ir_constant, is_tensor as _is_tensor
 from compiler.ir import placeholder as ir_placeholder, normalize_dtype
 
-from .config import floatx, learning_phase
+from .config import floatx, learning_phase, get_nan_guard
 
 
 def is_tensor(x):
@@ -45,7 +45,11 @@ def variable(value, dtype=None, name=None, constraint=None):
     """
     if _is_tensor(value):
         raise TypeError(f"variable: expected a numpy value, received tensor {value!r}")
-    var = Variable(np.asarray(value), dtype=dtype or floatx(), name=name)
+    array = np.asarray(value)
+    if array.dtype.kind not in 'biuf':
+        raise TypeError(f"variable {name or ''!r}: expected a numeric value, received "
+                        f"{repr(value)[:80]} (dtype {array.dtype})")
+    var = Variable(array, dtype=dtype or floatx(), name=name)
     var._keras_shape = var.shape
     var._uses_learning_phase = False
     var.constraint = constraint
@@ -170,7 +174,22 @@ def gradients(loss, variables):
     return autodiff.gradients(loss, list(variables))
 
 
-def function(inputs, outputs, updates=None, givens=None, name=None, profile=False, **kwargs):
+def _check_function_graph(outputs, updates):
+    """TypeError unless outputs are tensors and updates are (variable, value) pairs."""
+    for position, output in enumerate(outputs):
+        if not _is_tensor(output):
+            raise TypeError(f"function: output {position} must be a symbolic tensor, "
+                            f"received {repr(output)[:80]}")
+    pairs = updates.items() if isinstance(updates, dict) else (updates or [])
+    for position, pair in enumerate(pairs):
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2
+                and isinstance(pair[0], Variable)):
+            raise TypeError(f"function: update {position} must be a pair (variable, new "
+                            f"value), received {repr(pair)[:80]}")
+
+
+def function(inputs, outputs, updates=None, givens=None, name=None, profile=False,
+             nan_guard=None, **kwargs):
     """Compile a graph into a callable taking a list of arrays, returning a list of arrays.
 
     Example:
@@ -186,6 +205,9 @@ def function(inputs, outputs, updates=None, givens=None, name=None, profile=Fals
         givens: {tensor: value} substitutions (the learning phase, for instance). When the
             graph reads the learning phase and neither inputs nor givens set it, it is 0.
         profile: time each kernel; see `.profile()` of the result.
+        nan_guard: check every computed value and raise FloatingPointError naming the
+            first node (op, layer, source line) holding a NaN or inf; None follows
+            `K.set_nan_guard` (off by default). Settable later as `f.nan_guard`.
     """
     unknown = set(kwargs) - {'on_unused_input', 'allow_input_downcast', 'mode'}
     if unknown:
@@ -193,15 +215,20 @@ def function(inputs, outputs, updates=None, givens=None, name=None, profile=Fals
     inputs = list(inputs)
     single = _is_tensor(outputs)
     outputs = [outputs] if single else list(outputs)
+    _check_function_graph(outputs, updates)
     givens = dict(givens or {})
     phase = learning_phase()
     if _is_tensor(phase) and phase not in inputs and phase not in givens:
         roots = outputs + [u[1] for u in (updates or [])]
         if any(t is phase for t in graph_inputs(roots)):
             givens[phase] = 0
-    return compile_function(inputs, outputs, updates, givens, name or 'function', profile)
+    if nan_guard is None:
+        nan_guard = get_nan_guard()
+    return compile_function(inputs, outputs, updates, givens, name or 'function', profile,
+                            nan_guard=nan_guard)
 
 
 __all__ = [n for n in dir() if not n.startswith('_') and n not in (
     'np', 'B', 'autodiff', 'compile_function', 'graph_inputs', 'Tensor', 'Variable',
-    'ir_constant', 'ir_placeholder', 'normalize_dtype', 'floatx', 'learning_phase')]
+    'ir_constant', 'ir_placeholder', 'normalize_dtype', 'floatx', 'learning_phase',
+    'get_nan_guard')]

@@ -10,10 +10,28 @@ _EVENTS = ('on_train_begin', 'on_train_end', 'on_epoch_begin', 'on_epoch_end',
 class Callback:
     """Base class: override any of on_{train,epoch,batch}_{begin,end}.
 
+    `fit` calls each method at that point of training with the index of the epoch or
+    batch and a `logs` dict (the metrics so far). Setting `self.model.stop_training =
+    True` ends training after the current epoch.
+
     Attributes:
         params: dict with batch_size, epochs, steps, samples, verbose, do_validation,
             metrics.
         model: the model being trained.
+
+    Example:
+        >>> class LossRecorder(Callback):
+        ...     def on_train_begin(self, logs=None):
+        ...         self.losses = []
+        ...     def on_batch_end(self, batch, logs=None):
+        ...         self.losses.append(logs['loss'])
+        >>> model = Sequential([Dense(1, input_dim=2)])
+        >>> model.compile('sgd', 'mse')
+        >>> recorder = LossRecorder()
+        >>> history = model.fit(np.zeros((8, 2)), np.zeros((8, 1)), batch_size=4, epochs=2,
+        ...                     callbacks=[recorder], verbose=0)
+        >>> len(recorder.losses)   # 2 batches per epoch, 2 epochs
+        4
     """
 
     def __init__(self):
@@ -49,10 +67,11 @@ class Callback:
 
 
 class CallbackList:
-    """A list of callbacks called together.
+    """A list of callbacks called together (what `fit` uses internally).
 
     Args:
         callbacks: list of Callback instances.
+        queue_length: kept for Keras compatibility (unused).
     """
 
     def __init__(self, callbacks=None, queue_length=10):
@@ -79,21 +98,27 @@ class CallbackList:
             getattr(callback, event)(*args)
 
     def on_epoch_begin(self, epoch, logs=None):
+        """Call `on_epoch_begin` of every callback."""
         self._call('on_epoch_begin', epoch, {} if logs is None else logs)
 
     def on_epoch_end(self, epoch, logs=None):
+        """Call `on_epoch_end` of every callback."""
         self._call('on_epoch_end', epoch, {} if logs is None else logs)
 
     def on_batch_begin(self, batch, logs=None):
+        """Call `on_batch_begin` of every callback."""
         self._call('on_batch_begin', batch, {} if logs is None else logs)
 
     def on_batch_end(self, batch, logs=None):
+        """Call `on_batch_end` of every callback."""
         self._call('on_batch_end', batch, {} if logs is None else logs)
 
     def on_train_begin(self, logs=None):
+        """Call `on_train_begin` of every callback."""
         self._call('on_train_begin', {} if logs is None else logs)
 
     def on_train_end(self, logs=None):
+        """Call `on_train_end` of every callback."""
         self._call('on_train_end', {} if logs is None else logs)
 
     def __iter__(self):
@@ -135,7 +160,11 @@ class BaseLogger(Callback):
 
 
 class TerminateOnNaN(Callback):
-    """Stops training when the loss becomes NaN or infinite."""
+    """Stops training when the loss becomes NaN or infinite.
+
+    Example:
+        >>> callbacks = [TerminateOnNaN()]
+    """
 
     def on_batch_end(self, batch, logs=None):
         loss = (logs or {}).get('loss')
@@ -146,6 +175,8 @@ class TerminateOnNaN(Callback):
 
 class ProgbarLogger(Callback):
     """Prints 'Epoch i/n' and a progress bar with the metrics.
+
+    `fit` adds one when `verbose` is not 0; there is no need to pass it.
 
     Args:
         count_mode: 'samples' or 'steps'.
@@ -193,9 +224,19 @@ class ProgbarLogger(Callback):
 class History(Callback):
     """Records the epoch logs: `history.history['loss']` is the list of epoch losses.
 
+    `fit` always adds one and returns it.
+
     Attributes:
         epoch: list of epoch indices.
         history: {metric name: [value per epoch]}.
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=2)])
+        >>> model.compile('sgd', 'mse', metrics=['mae'])
+        >>> history = model.fit(np.zeros((8, 2)), np.zeros((8, 1)), epochs=3, verbose=0,
+        ...                     validation_split=0.25)
+        >>> sorted(history.history), history.epoch
+        (['loss', 'mae', 'val_loss', 'val_mae'], [0, 1, 2])
     """
 
     def on_train_begin(self, logs=None):
@@ -212,9 +253,22 @@ class LambdaCallback(Callback):
     """A callback made of plain functions.
 
     Args:
-        on_epoch_begin / on_epoch_end: f(epoch, logs).
-        on_batch_begin / on_batch_end: f(batch, logs).
-        on_train_begin / on_train_end: f(logs).
+        on_epoch_begin: f(epoch, logs), called at the start of each epoch.
+        on_epoch_end: f(epoch, logs).
+        on_batch_begin: f(batch, logs), called before each batch.
+        on_batch_end: f(batch, logs).
+        on_train_begin: f(logs), called once before training.
+        on_train_end: f(logs).
+
+    Example:
+        >>> seen = []
+        >>> log_epochs = LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(epoch))
+        >>> model = Sequential([Dense(1, input_dim=2)])
+        >>> model.compile('sgd', 'mse')
+        >>> history = model.fit(np.zeros((8, 2)), np.zeros((8, 1)), epochs=2, verbose=0,
+        ...                     callbacks=[log_epochs])
+        >>> seen
+        [0, 1]
     """
 
     def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_batch_begin=None,

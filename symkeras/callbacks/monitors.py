@@ -34,6 +34,15 @@ class ModelCheckpoint(Callback):
         save_weights_only: use model.save_weights instead of model.save.
         mode: 'auto', 'min' or 'max'.
         period: epochs between checkpoints.
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=2)])
+        >>> model.compile('sgd', 'mse')
+        >>> x, y = np.zeros((8, 2)), np.zeros((8, 1))
+        >>> checkpoint = ModelCheckpoint('weights.{epoch:02d}.h5', save_weights_only=True)
+        >>> history = model.fit(x, y, epochs=2, callbacks=[checkpoint], verbose=0)
+        >>> import os; sorted(name for name in os.listdir('.') if name.startswith('weights'))
+        ['weights.01.h5', 'weights.02.h5']
     """
 
     def __init__(self, filepath, monitor='val_loss', verbose=0, save_best_only=False,
@@ -90,6 +99,15 @@ class EarlyStopping(Callback):
         mode: 'auto', 'min' or 'max'.
         baseline: value the metric must beat.
         restore_best_weights: restore the weights of the best epoch when stopping.
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=2)])
+        >>> model.compile('sgd', 'mse')
+        >>> x, y = np.zeros((8, 2)), np.zeros((8, 1))
+        >>> stop = EarlyStopping(monitor='loss', patience=2)
+        >>> history = model.fit(x, y, epochs=10, callbacks=[stop], verbose=0)
+        >>> stop.stopped_epoch   # the loss (always 0 here) stopped improving at once
+        2
     """
 
     def __init__(self, monitor='val_loss', min_delta=0, patience=0, verbose=0, mode='auto',
@@ -158,11 +176,23 @@ class ReduceLROnPlateau(Callback):
     """Multiplies the learning rate by `factor` when `monitor` stops improving.
 
     Args:
-        monitor: metric to watch. factor: new_lr = lr * factor (< 1).
-        patience: epochs without improvement before reducing.
-        verbose: 1 prints a line per reduction. mode: 'auto', 'min' or 'max'.
-        min_delta: threshold for an improvement. cooldown: epochs to wait after a
-            reduction. min_lr: lower bound of the learning rate.
+        monitor: metric to watch (default 'val_loss').
+        factor: new_lr = lr * factor (< 1, default 0.1).
+        patience: epochs without improvement before reducing (default 10).
+        verbose: 1 prints a line per reduction.
+        mode: 'auto', 'min' or 'max'.
+        min_delta: threshold for an improvement (default 1e-4).
+        cooldown: epochs to wait after a reduction before watching again.
+        min_lr: lower bound of the learning rate.
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=2)])
+        >>> model.compile('sgd', 'mse')
+        >>> x, y = np.zeros((8, 2)), np.zeros((8, 1))
+        >>> reduce = ReduceLROnPlateau(monitor='loss', factor=0.5, patience=1)
+        >>> history = model.fit(x, y, epochs=3, callbacks=[reduce], verbose=0)
+        >>> [round(lr, 4) for lr in history.history['lr']]
+        [0.01, 0.01, 0.005]
     """
 
     def __init__(self, monitor='val_loss', factor=0.1, patience=10, verbose=0, mode='auto',
@@ -196,7 +226,11 @@ class ReduceLROnPlateau(Callback):
         self._reset()
 
     def in_cooldown(self):
-        """Whether the callback is waiting after a reduction."""
+        """Whether the callback is waiting after a reduction.
+
+        Returns:
+            bool.
+        """
         return self.cooldown_counter > 0
 
     def on_epoch_end(self, epoch, logs=None):
@@ -238,6 +272,15 @@ class LearningRateScheduler(Callback):
     Args:
         schedule: function(epoch index, current lr) -> new lr (or function(epoch)).
         verbose: 1 prints the new rate.
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=2)])
+        >>> model.compile('sgd', 'mse')
+        >>> x, y = np.zeros((8, 2)), np.zeros((8, 1))
+        >>> halve = LearningRateScheduler(lambda epoch, lr: lr / 2)
+        >>> history = model.fit(x, y, epochs=2, callbacks=[halve], verbose=0)
+        >>> round(float(K.get_value(model.optimizer.lr)), 4)
+        0.0025
     """
 
     def __init__(self, schedule, verbose=0):
@@ -268,6 +311,17 @@ class CSVLogger(Callback):
         filename: path of the CSV file.
         separator: field separator.
         append: append to an existing file instead of overwriting it.
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=2)])
+        >>> model.compile('sgd', 'mse')
+        >>> x, y = np.zeros((8, 2)), np.zeros((8, 1))
+        >>> history = model.fit(x, y, epochs=2, callbacks=[CSVLogger('log.csv')], verbose=0)
+        >>> print(open('log.csv').read())
+        epoch,loss
+        0,0.0
+        1,0.0
+        <BLANKLINE>
     """
 
     def __init__(self, filename, separator=',', append=False):

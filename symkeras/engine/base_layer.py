@@ -1,4 +1,5 @@
 """Layer (the base of every layer), InputSpec and Node: Keras 2.2.4's layer API."""
+import contextlib
 import re
 
 import numpy as np
@@ -198,22 +199,36 @@ class Layer(LayerGraphMixin):
         Raises:
             ValueError: wrong number of arrays or an array of the wrong shape.
         """
+        K.batch_set_value(self._weight_pairs(weights))
+
+    def _weight_pairs(self, weights):
+        """[(variable, array)] after checking count, shapes and dtypes of `weights`."""
         params = self.weights
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError("Layer '%s' (%s): set_weights expected a list of %d arrays, "
+                            "received %s of type %s" % (self.name, type(self).__name__,
+                                                        len(params), short_repr(weights),
+                                                        type(weights).__name__))
         if len(params) != len(weights):
             raise ValueError("Layer '%s' (%s): set_weights expected a list of %d arrays, "
                              "received %d" % (self.name, type(self).__name__, len(params),
                                               len(weights)))
-        pairs = []
-        for param, value in zip(params, weights):
-            value = np.asarray(value)
-            expected = K.int_shape(param)
-            if tuple(expected) != value.shape:
-                raise ValueError("Layer '%s' (%s): weight '%s' expects shape %s, received an "
-                                 "array of shape %s" % (self.name, type(self).__name__,
-                                                        param.name, tuple(expected),
-                                                        value.shape))
-            pairs.append((param, value))
-        K.batch_set_value(pairs)
+        return [(param, self._checked_weight(param, value))
+                for param, value in zip(params, weights)]
+
+    def _checked_weight(self, param, value):
+        """`value` as an array of `param`'s shape and dtype, else ValueError/TypeError."""
+        array = np.asarray(value)
+        expected = tuple(K.int_shape(param))
+        if expected != array.shape:
+            raise ValueError("Layer '%s' (%s): weight '%s' expects shape %s, received an "
+                             "array of shape %s" % (self.name, type(self).__name__,
+                                                    param.name, expected, array.shape))
+        if array.dtype.kind not in 'biuf':
+            raise TypeError("Layer '%s' (%s): weight '%s' expects numbers (%s), received an "
+                            "array of dtype %s" % (self.name, type(self).__name__,
+                                                   param.name, param.dtype, array.dtype))
+        return array.astype(param.dtype)
 
     def count_params(self):
         """Number of scalars in the layer's weights (the layer must be built)."""
@@ -267,7 +282,8 @@ class Layer(LayerGraphMixin):
         self._check_symbolic(inputs)
         if not self.built:
             self.assert_input_compatibility(inputs)
-            self.build(unpack_singleton([tensor_shape(x) for x in to_list(inputs)]))
+            with _naming_errors(self):
+                self.build(unpack_singleton([tensor_shape(x) for x in to_list(inputs)]))
             self.built = True
             if self._initial_weights is not None:
                 self.set_weights(self._initial_weights)
@@ -278,7 +294,8 @@ class Layer(LayerGraphMixin):
         has_mask = any(m is not None for m in to_list(previous_mask))
         if has_mask and 'mask' not in kwargs and has_arg(self.call, 'mask'):
             kwargs['mask'] = previous_mask
-        output = self.call(inputs, **kwargs)
+        with _naming_errors(self):
+            output = self.call(inputs, **kwargs)
         output_mask = self.compute_mask(inputs, previous_mask)
         output = self._distinct_outputs(inputs, output)
         input_shape = unpack_singleton([tensor_shape(x) for x in to_list(inputs)])
@@ -342,6 +359,24 @@ class Layer(LayerGraphMixin):
 
     def __repr__(self):
         return '<%s name=%s>' % (type(self).__name__, self.name)
+
+
+@contextlib.contextmanager
+def _naming_errors(layer):
+    """Re-raise a ValueError/TypeError from building or calling `layer` (often raised by
+    a graph op, which knows no layer) with the layer's name in front of the message."""
+    try:
+        yield
+    except (ValueError, TypeError) as error:
+        message = str(error)
+        if "'%s'" % layer.name in message:
+            raise
+        try:
+            named = type(error)("Layer '%s' (%s): %s" % (layer.name, type(layer).__name__,
+                                                         message))
+        except Exception:       # an exception class with its own signature: keep it
+            raise error from None
+        raise named from error
 
 
 def _add_keyed(flat, per_input, items, inputs):

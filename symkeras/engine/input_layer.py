@@ -1,8 +1,28 @@
 """InputLayer and Input(): the entry points of a functional graph."""
+import numpy as np
+
 from .. import backend as K
 from .base_layer import Layer
 from .node import Node
 from .utils import unpack_singleton
+
+
+def _checked_shape(shape, layer_name):
+    """`shape` as a tuple of non-negative ints and None, else TypeError/ValueError."""
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, '__iter__'):
+        raise TypeError("InputLayer '%s': the input shape must be a tuple of integers (None "
+                        "for unknown dimensions), received %r" % (layer_name, shape))
+    shape = tuple(shape)
+    for dim in shape:
+        if dim is None:
+            continue
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+            raise TypeError("InputLayer '%s': the input shape must be a tuple of integers "
+                            "(None for unknown dimensions), received %r" % (layer_name, shape))
+        if dim < 0:
+            raise ValueError("InputLayer '%s': input dimensions must be >= 0 (or None), "
+                             "received the shape %s" % (layer_name, shape))
+    return tuple(None if d is None else int(d) for d in shape)
 
 
 class InputLayer(Layer):
@@ -39,7 +59,7 @@ class InputLayer(Layer):
                 raise ValueError("InputLayer '%s' needs a `batch_input_shape` or an "
                                  "`input_shape`, received neither" % name)
             batch_input_shape = (batch_size,) + tuple(input_shape)
-        self.batch_input_shape = tuple(batch_input_shape)
+        self.batch_input_shape = _checked_shape(batch_input_shape, name)
         if not dtype:
             dtype = K.floatx() if input_tensor is None else K.dtype(input_tensor)
         self.dtype = dtype
@@ -82,7 +102,11 @@ def Input(shape=None, batch_shape=None, name=None, dtype=None, sparse=False, ten
         raise ValueError('Input() needs a `shape` (without the batch dimension) or a '
                          '`batch_shape`, received neither')
     if shape is not None and batch_shape is None:
-        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        if isinstance(shape, (str, bytes)) or not (hasattr(shape, '__iter__')
+                                                   or isinstance(shape, (int, np.integer))):
+            raise TypeError("Input(): `shape` must be a tuple of integers (without the batch "
+                            "dimension), received %r" % (shape,))
+        shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         batch_shape = (None,) + shape
     layer = InputLayer(batch_input_shape=batch_shape, name=name, dtype=dtype or K.floatx(),
                        sparse=sparse, input_tensor=tensor)

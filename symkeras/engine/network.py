@@ -176,16 +176,24 @@ class Network(Layer):
         Raises:
             ValueError: wrong number of arrays or an array of the wrong shape.
         """
+        K.batch_set_value(self._weight_pairs(weights))
+
+    def _weight_pairs(self, weights):
+        """[(variable, array)] for every layer, all checked before any is set."""
         expected = sum(len(layer.weights) for layer in self.layers)
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError("Model '%s': set_weights expected a list of %d arrays, received "
+                            "%s" % (self.name, expected, type(weights).__name__))
         if len(weights) != expected:
             raise ValueError("Model '%s': set_weights expected a list of %d arrays, received "
                              "%d" % (self.name, expected, len(weights)))
-        start = 0
+        pairs, start = [], 0
         for layer in self.layers:
             count = len(layer.weights)
             if count:
-                layer.set_weights(list(weights[start:start + count]))
+                pairs += layer._weight_pairs(list(weights[start:start + count]))
             start += count
+        return pairs
 
     # ------------------------------------------------------------------ updates, losses
     def _gather(self, per_layer, own_unconditional):

@@ -7,6 +7,7 @@ from .network import get_source_inputs
 from .network_config import deserialize_layer
 from .training import Model
 from .training_compile import compile_graph
+from .training_utils import standardize_single_array
 
 
 def _first_leaf_layer(layer):
@@ -151,13 +152,17 @@ class Sequential(Model):
 
     def _build_from_data(self, x):
         """Build from the first array of `x` (its shape minus the batch dimension)."""
-        first = x[0] if isinstance(x, (list, tuple)) else x
+        first = x
+        if isinstance(x, (list, tuple)) and len(x) == 1 and isinstance(x[0], np.ndarray):
+            first = x[0]             # [array]: the list of one array per model input
         if first is None or not self._pending_layers:
             raise ValueError("Sequential '%s' has no layers with a known input shape and "
                              "no data to infer it from" % self.name)
-        first = np.asarray(first)
-        if first.ndim == 1:
-            first = first[:, None]
+        first = standardize_single_array(first, self.name + '_input', 'input')
+        if first.ndim < 2:
+            raise ValueError("Sequential '%s': cannot infer the input shape from data of "
+                             "shape %s; expected an array of samples" % (self.name,
+                                                                       first.shape))
         self.build((None,) + first.shape[1:])
 
     def get_config(self):

@@ -5,6 +5,8 @@ from .. import backend as K
 from . import training_loops
 from .model_io import ModelIOMixin
 from .network import Network
+from .training_checks import (check_fit_arguments, check_int, check_not_empty,
+                              check_sparse_labels, check_split_sizes, check_validation_data)
 from .training_compile import compile_graph
 from .training_utils import (standardize_input_data, standardize_per_output,
                              standardize_weights, check_array_length_consistency,
@@ -114,6 +116,7 @@ class Model(ModelIOMixin, Network):
             self.train_function = K.function(
                 inputs, [self.total_loss] + self.metrics_tensors, updates=updates,
                 givens=_phase_givens(1), name='train_function')
+        self.train_function.nan_guard = K.get_nan_guard()
 
     def _make_test_function(self):
         """Compile (once) the function computing loss and metrics without updates."""
@@ -124,6 +127,7 @@ class Model(ModelIOMixin, Network):
                 inputs, [self.total_loss] + self.metrics_tensors,
                 updates=self.state_updates + self.metrics_updates,
                 givens=_phase_givens(0), name='test_function')
+        self.test_function.nan_guard = K.get_nan_guard()
 
     def _make_predict_function(self):
         """Compile (once) the function computing the outputs in test mode."""
@@ -131,6 +135,7 @@ class Model(ModelIOMixin, Network):
             self.predict_function = K.function(
                 self._feed_inputs, self.outputs, updates=self.state_updates,
                 givens=_phase_givens(0), name='predict_function')
+        self.predict_function.nan_guard = K.get_nan_guard()
 
     @property
     def state_updates(self):
@@ -147,16 +152,31 @@ class Model(ModelIOMixin, Network):
         raise RuntimeError("Model '%s' has no inputs: create it with Model(inputs, outputs)"
                            % self.name)
 
-    def _standardize_user_data(self, x, y=None, sample_weight=None, class_weight=None):
-        """Check user data and turn it into lists of arrays (inputs, targets, weights)."""
+    def _standardize_inputs(self, x, method):
+        """Check the input data of `method` and return it as a list of arrays."""
+        if x is None and (not self.built or self._feed_input_names):
+            raise TypeError("Model '%s': %s expected input data x (a numpy array, or a list "
+                            "or dict of arrays), received None" % (self.name, method))
         if not self.built:
             self._build_from_data(x)
-        if y is not None:
-            self._check_compiled()
         x = standardize_input_data(x, self._feed_input_names, self._feed_input_shapes,
                                    check_batch_axis=False, exception_prefix='input')
-        if y is None:
-            return x, [], []
+        check_not_empty(x, self._feed_input_names, 'input', method)
+        return x
+
+    def _standardize_user_data(self, x, y, sample_weight=None, class_weight=None,
+                               method='fit'):
+        """Check user data and turn it into lists of arrays (inputs, targets, weights).
+
+        Every check runs before the first training step, so bad data changes nothing.
+        """
+        if self.optimizer is None:
+            raise RuntimeError(_NOT_COMPILED)
+        x = self._standardize_inputs(x, method)
+        self._check_compiled()
+        if y is None and self._feed_targets:
+            raise TypeError("Model '%s': %s expected target data y for the outputs %s, "
+                            "received None" % (self.name, method, self._feed_output_names))
         target_shapes = [_feed_target_shape(shape, fn) for shape, fn in
                          zip(self._feed_output_shapes, self._feed_loss_fns)]
         y = standardize_input_data(y, self._feed_output_names, None, exception_prefix='target')
@@ -170,6 +190,7 @@ class Model(ModelIOMixin, Network):
         weights = [standardize_weights(ref, sw, cw)
                    for ref, sw, cw in zip(y, sample_weights, class_weights)]
         check_array_length_consistency(x, y, weights)
+        check_sparse_labels(y, self._feed_loss_fns, self._feed_output_shapes, names)
         return x, y, weights
 
     # ------------------------------------------------------------------ training
@@ -202,10 +223,13 @@ class Model(ModelIOMixin, Network):
             raise TypeError('fit() got unexpected keyword arguments: %s' % sorted(kwargs))
         if batch_size is None and steps_per_epoch is None:
             batch_size = 32
+        check_fit_arguments(batch_size, epochs, initial_epoch, validation_split,
+                            steps_per_epoch, validation_steps, callbacks)
         x, y, weights = self._standardize_user_data(x, y, sample_weight, class_weight)
         val_inputs = self._validation_inputs(validation_data, batch_size)
-        if val_inputs is None and validation_split and 0. < validation_split < 1.:
+        if val_inputs is None and validation_split:
             split_at = int(num_samples(x) * (1. - validation_split))
+            check_split_sizes(num_samples(x), split_at, validation_split)
             val_inputs = slice_arrays(x + y + weights, split_at)
             x, y, weights = [slice_arrays(a, 0, split_at) for a in (x, y, weights)]
         self._make_train_function()
@@ -224,15 +248,14 @@ class Model(ModelIOMixin, Network):
 
     def _validation_inputs(self, validation_data, batch_size):
         """Standardized validation arrays from (x, y) or (x, y, sample_weight), or None."""
-        if not validation_data:
+        if validation_data is None or (isinstance(validation_data, (list, tuple))
+                                       and not validation_data):
             return None
-        if len(validation_data) not in (2, 3):
-            raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) '
-                             'or 3 (x_val, y_val, val_sample_weights) items, however it '
-                             'contains %d items' % len(validation_data))
+        check_validation_data(validation_data)
         val_x, val_y = validation_data[0], validation_data[1]
         val_weight = validation_data[2] if len(validation_data) == 3 else None
-        val_x, val_y, val_weights = self._standardize_user_data(val_x, val_y, val_weight)
+        val_x, val_y, val_weights = self._standardize_user_data(
+            val_x, val_y, val_weight, method='fit (validation_data)')
         return val_x + val_y + val_weights
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None,
@@ -245,7 +268,9 @@ class Model(ModelIOMixin, Network):
         """
         if batch_size is None and steps is None:
             batch_size = 32
-        x, y, weights = self._standardize_user_data(x, y, sample_weight)
+        check_int(batch_size, 'batch_size', 'evaluate')
+        check_int(steps, 'steps', 'evaluate')
+        x, y, weights = self._standardize_user_data(x, y, sample_weight, method='evaluate')
         self._make_test_function()
         return training_loops.test_loop(self, self.test_function, x + y + weights,
                                         batch_size=batch_size, verbose=verbose, steps=steps)
@@ -258,7 +283,9 @@ class Model(ModelIOMixin, Network):
         """
         if batch_size is None and steps is None:
             batch_size = 32
-        x, _, _ = self._standardize_user_data(x)
+        check_int(batch_size, 'batch_size', 'predict')
+        check_int(steps, 'steps', 'predict')
+        x = self._standardize_inputs(x, 'predict')
         self._make_predict_function()
         return training_loops.predict_loop(self, self.predict_function, x,
                                            batch_size=batch_size, verbose=verbose, steps=steps)
@@ -269,21 +296,23 @@ class Model(ModelIOMixin, Network):
         Returns:
             The loss (a float) or [loss, metrics...].
         """
-        x, y, weights = self._standardize_user_data(x, y, sample_weight, class_weight)
+        x, y, weights = self._standardize_user_data(x, y, sample_weight, class_weight,
+                                                    method='train_on_batch')
         self._make_train_function()
         outputs = self.train_function(x + y + weights)
         return unpack_singleton([to_scalar(o) for o in outputs])
 
     def test_on_batch(self, x, y, sample_weight=None):
         """Loss (and metrics) on one batch, in test mode."""
-        x, y, weights = self._standardize_user_data(x, y, sample_weight)
+        x, y, weights = self._standardize_user_data(x, y, sample_weight,
+                                                    method='test_on_batch')
         self._make_test_function()
         outputs = self.test_function(x + y + weights)
         return unpack_singleton([to_scalar(o) for o in outputs])
 
     def predict_on_batch(self, x):
         """Outputs for one batch of samples."""
-        x, _, _ = self._standardize_user_data(x)
+        x = self._standardize_inputs(x, 'predict_on_batch')
         self._make_predict_function()
         return unpack_singleton(list(self.predict_function(x)))
 

@@ -2,16 +2,47 @@
 import numpy as np
 
 from .. import backend as K
+from .training_checks import DataStructureError
+from .utils import short_repr
 
 
-def standardize_single_array(x):
-    """A numpy array; 1-D arrays become (n, 1) columns, as in Keras."""
+def standardize_single_array(x, name=None, prefix='input'):
+    """A numeric numpy array; 1-D arrays become (n, 1) columns, as in Keras.
+
+    Raises:
+        TypeError: `x` is not numeric array data (a string, a function, a dict, ...).
+    """
     if x is None:
         return None
-    x = np.asarray(x)
-    if x.ndim == 1:
-        x = np.expand_dims(x, 1)
-    return x
+    array = as_numeric_array(x, name, prefix)
+    if array.ndim == 1:
+        array = np.expand_dims(array, 1)
+    return array
+
+
+def as_numeric_array(x, name=None, prefix='input'):
+    """`x` as a numpy array of numbers (bool, int, uint or float), else TypeError."""
+    what = 'Error when checking %s: expected %s to be a numeric array' % (
+        prefix, name if name is not None else prefix)
+    if isinstance(x, (str, bytes, dict, set)) or callable(x) and not hasattr(x, 'shape'):
+        raise TypeError('%s, received %s of type %s' % (what, short_repr(x),
+                                                        type(x).__name__))
+    try:
+        array = np.asarray(x)
+    except (TypeError, ValueError) as error:     # ragged nested lists, odd objects
+        raise TypeError('%s, received data numpy cannot read as one array: %s'
+                        % (what, error)) from None
+    if array.dtype.kind not in 'biuf':
+        raise TypeError('%s, received an array of dtype %s: %s' % (
+            what, array.dtype, short_repr(x)))
+    return array
+
+
+def _is_python_nested(data):
+    """Whether `data` is plain nested lists/tuples of numbers (one array, as Keras reads
+    `x.tolist()`), rather than a list holding one array per model input."""
+    return bool(data) and all(isinstance(item, (list, tuple, int, float, np.number))
+                              for item in data)
 
 
 def _as_array_list(data, names, prefix):
@@ -19,13 +50,15 @@ def _as_array_list(data, names, prefix):
     if isinstance(data, dict):
         missing = [name for name in names if name not in data]
         if missing:
-            raise ValueError('Error when checking %s: no data provided for %r. Need data for '
-                             'each key in: %s' % (prefix, missing[0], names))
+            raise DataStructureError(
+                'Error when checking %s: no data provided for %r. Need data for each key '
+                'in: %s; received a dict with keys %s'
+                % (prefix, missing[0], names, sorted(map(str, data))))
         return [data[name] for name in names]
     if isinstance(data, (list, tuple)):
-        if len(names) == 1 and data and np.isscalar(data[0]):
-            return [np.asarray(data)]
-        return [np.asarray(d) if isinstance(d, list) else d for d in data]
+        if len(names) == 1 and _is_python_nested(data):
+            return [data]
+        return list(data)
     return [data]
 
 
@@ -52,9 +85,12 @@ def standardize_input_data(data, names, shapes=None, check_batch_axis=True,
                              % (exception_prefix, str(data)[:200]))
         return []
     if data is None:
-        return [None] * len(names)
-    arrays = [standardize_single_array(x) for x in _as_array_list(data, names,
-                                                                   exception_prefix)]
+        raise TypeError('Error when checking model %s: expected arrays for %s, received None'
+                        % (exception_prefix, names))
+    arrays = _as_array_list(data, names, exception_prefix)
+    if len(arrays) == len(names):
+        arrays = [standardize_single_array(x, name, exception_prefix)
+                  for x, name in zip(arrays, names)]
     if len(arrays) != len(names):
         raise ValueError('Error when checking model %s: the list of Numpy arrays that you are '
                          'passing to your model is not the size the model expected. Expected '
@@ -116,7 +152,7 @@ def standardize_weights(y, sample_weight=None, class_weight=None):
         A float array of shape (len(y),) (ones when neither is given).
     """
     if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight)
+        sample_weight = as_numeric_array(sample_weight, 'sample_weight', 'sample_weight')
         if sample_weight.ndim != 1 or sample_weight.shape[0] != y.shape[0]:
             raise ValueError('Found a sample_weight array with shape %s for targets with shape '
                              '%s: expected a 1-D array of length %d'
@@ -124,6 +160,9 @@ def standardize_weights(y, sample_weight=None, class_weight=None):
         return sample_weight.astype(K.floatx())
     if isinstance(class_weight, dict):
         return _class_weights(y, class_weight)
+    if class_weight is not None:
+        raise TypeError('`class_weight` must be a dict {class index: weight}, received %s of '
+                        'type %s' % (short_repr(class_weight), type(class_weight).__name__))
     return np.ones((y.shape[0],), dtype=K.floatx())
 
 

@@ -3,22 +3,43 @@ from ..engine.base_layer import Layer, InputSpec
 from ..engine.input_layer import Input, InputLayer
 from .core import (Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
                    Lambda)
-from .convolutional import Conv2D, Convolution2D
-from .pooling import (MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
+from .convolutional import (Conv1D, Conv2D, Conv2DTranspose, Convolution1D, Convolution2D,
+                            Convolution2DTranspose, Deconvolution2D, Deconv2D)
+from .spatial import (ZeroPadding1D, ZeroPadding2D, Cropping1D, Cropping2D, UpSampling1D,
+                      UpSampling2D)
+from .pooling import (MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D,
+                      GlobalAveragePooling1D, MaxPool1D, AvgPool1D, GlobalMaxPool1D,
+                      GlobalAvgPool1D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
                       GlobalMaxPooling2D, MaxPool2D, AvgPool2D, GlobalAvgPool2D,
                       GlobalMaxPool2D)
-from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, add,
-                    subtract, multiply, average, maximum, minimum, concatenate)
+from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot,
+                    add, subtract, multiply, average, maximum, minimum, concatenate, dot)
 from .normalization import BatchNormalization
 from .embeddings import Embedding
+from .advanced_activations import LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, ReLU
+from .noise import (GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D,
+                    SpatialDropout2D, SpatialDropout3D)
+from .recurrent import RNN, SimpleRNN, GRU, LSTM
+from .recurrent_cells import SimpleRNNCell, GRUCell, LSTMCell
 
 __all__ = ['Layer', 'InputSpec', 'Input', 'InputLayer', 'Dense', 'Activation', 'Dropout',
-           'Flatten', 'Reshape', 'Permute', 'RepeatVector', 'Lambda', 'Conv2D',
-           'Convolution2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D',
+           'Flatten', 'Reshape', 'Permute', 'RepeatVector', 'Lambda',
+           'Conv1D', 'Conv2D', 'Conv2DTranspose', 'Convolution1D', 'Convolution2D',
+           'Convolution2DTranspose', 'Deconvolution2D', 'Deconv2D',
+           'ZeroPadding1D', 'ZeroPadding2D', 'Cropping1D', 'Cropping2D', 'UpSampling1D',
+           'UpSampling2D',
+           'MaxPooling1D', 'AveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAveragePooling1D',
+           'MaxPool1D', 'AvgPool1D', 'GlobalMaxPool1D', 'GlobalAvgPool1D',
+           'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D',
            'GlobalMaxPooling2D', 'MaxPool2D', 'AvgPool2D', 'GlobalAvgPool2D',
            'GlobalMaxPool2D', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum',
-           'Concatenate', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum',
-           'concatenate', 'BatchNormalization', 'Embedding', 'serialize', 'deserialize']
+           'Concatenate', 'Dot', 'add', 'subtract', 'multiply', 'average', 'maximum',
+           'minimum', 'concatenate', 'dot', 'BatchNormalization', 'Embedding',
+           'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU', 'Softmax', 'ReLU',
+           'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D',
+           'SpatialDropout2D', 'SpatialDropout3D',
+           'RNN', 'SimpleRNN', 'GRU', 'LSTM', 'SimpleRNNCell', 'GRUCell', 'LSTMCell',
+           'serialize', 'deserialize']
 
 
 def serialize(layer):

@@ -137,6 +137,9 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
+        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.number)):
+            raise TypeError('%s: `rate` must be a float in [0, 1], received %r'
+                            % (layer_label(self), rate))
         self.rate = min(1., max(0., rate))
         self.noise_shape = noise_shape
         self.seed = seed
@@ -350,6 +353,9 @@ class Lambda(Layer):
 
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
+        if not callable(function):
+            raise TypeError('%s: `function` must be callable, received %r'
+                            % (layer_label(self), function))
         self.function = function
         self.arguments = arguments if arguments else {}
         if mask is not None:

@@ -1,4 +1,6 @@
 """Embedding (Keras 2.2.4): integer indices -> dense vectors."""
+import numpy as np
+
 from .. import backend as K
 from .. import initializers, regularizers, constraints
 from ..engine.base_layer import Layer
@@ -27,6 +29,10 @@ class Embedding(Layer):
         if 'input_shape' not in kwargs:
             kwargs['input_shape'] = (input_length,) if input_length else (None,)
         super().__init__(**kwargs)
+        for name, value in (('input_dim', input_dim), ('output_dim', output_dim)):
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+                raise ValueError('%s: `%s` must be a positive integer, received %r'
+                                 % (layer_label(self), name, value))
         self.input_dim = input_dim
         self.output_dim = output_dim
         self.embeddings_initializer = initializers.get(embeddings_initializer)

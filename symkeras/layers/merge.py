@@ -1,5 +1,5 @@
 """Merge layers (Keras 2.2.4): Add, Subtract, Multiply, Average, Maximum, Minimum,
-Concatenate, and their functional forms add, subtract, ... concatenate."""
+Concatenate, Dot, and their functional forms add, subtract, ... concatenate, dot."""
 from .. import backend as K
 from ..engine.base_layer import Layer
 from .utils import layer_label
@@ -219,6 +219,83 @@ class Concatenate(_Merge):
         return dict(super().get_config(), axis=self.axis)
 
 
+class Dot(_Merge):
+    """Per-sample dot product of two tensors: contracts axis axes[0] of the first with
+    axis axes[1] of the second (K.batch_dot).
+
+    Args:
+        axes: int or (int, int), axes numbered with the batch axis as 0 (negative
+            counts from the end).
+        normalize: L2-normalise both inputs along their axes first (the result is then
+            the cosine similarity).
+
+    Example:
+        >>> Dot(axes=1)([a, b])   # a, b: (batch, 8) -> (batch, 1)
+    """
+
+    def __init__(self, axes, normalize=False, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = False
+        if not isinstance(axes, int) and (len(axes) != 2 or
+                                          not all(isinstance(a, int) for a in axes)):
+            raise ValueError('%s: `axes` must be an int or a tuple of 2 ints, received %r'
+                             % (layer_label(self), axes))
+        self.axes = axes if isinstance(axes, int) else tuple(axes)
+        self.normalize = normalize
+
+    def _pair(self, shapes):
+        """The two contracted axes, made non-negative for inputs of `shapes`."""
+        axes = (self.axes, self.axes) if isinstance(self.axes, int) else self.axes
+        return tuple(axis % len(shape) if axis < 0 else axis
+                     for axis, shape in zip(axes, shapes))
+
+    def build(self, input_shape):
+        if not isinstance(input_shape, list) or len(input_shape) != 2:
+            raise ValueError('%s: a Dot layer should be called on a list of 2 inputs, '
+                             'received %r' % (layer_label(self), input_shape))
+        shape1, shape2 = input_shape
+        axes = self._pair(input_shape)
+        if shape1[axes[0]] is not None and shape2[axes[1]] is not None and \
+                shape1[axes[0]] != shape2[axes[1]]:
+            raise ValueError('%s: dimension incompatibility %s != %s; received layer input '
+                             'shapes %s and %s, axes %s' % (
+                                 layer_label(self), shape1[axes[0]], shape2[axes[1]],
+                                 tuple(shape1), tuple(shape2), axes))
+        self.built = True
+
+    def call(self, inputs):
+        if not isinstance(inputs, list) or len(inputs) != 2:
+            raise ValueError('%s: a Dot layer should be called on exactly 2 inputs'
+                             % layer_label(self))
+        x1, x2 = inputs
+        axes = self._pair([K.int_shape(x1), K.int_shape(x2)])
+        if self.normalize:
+            x1 = K.l2_normalize(x1, axis=axes[0])
+            x2 = K.l2_normalize(x2, axis=axes[1])
+        return K.batch_dot(x1, x2, axes)
+
+    def compute_output_shape(self, input_shape):
+        if not isinstance(input_shape, list) or len(input_shape) != 2:
+            raise ValueError('%s: a Dot layer should be called on a list of 2 inputs, '
+                             'received %r' % (layer_label(self), input_shape))
+        shape1, shape2 = list(input_shape[0]), list(input_shape[1])
+        axes = self._pair(input_shape)
+        shape1.pop(axes[0])
+        shape2.pop(axes[1])
+        shape2.pop(0)
+        output_shape = shape1 + shape2
+        if len(output_shape) == 1:
+            output_shape += [1]
+        return tuple(output_shape)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def get_config(self):
+        config = {'axes': self.axes, 'normalize': self.normalize}
+        return dict(super().get_config(), **config)
+
+
 def add(inputs, **kwargs):
     """Functional form of `Add`: `add([x1, x2])`."""
     return Add(**kwargs)(inputs)
@@ -252,3 +329,8 @@ def minimum(inputs, **kwargs):
 def concatenate(inputs, axis=-1, **kwargs):
     """Functional form of `Concatenate`: `concatenate([x1, x2], axis=-1)`."""
     return Concatenate(axis=axis, **kwargs)(inputs)
+
+
+def dot(inputs, axes, normalize=False, **kwargs):
+    """Functional form of `Dot`: `dot([x1, x2], axes=1)`."""
+    return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)

@@ -24,21 +24,25 @@ def check_input_shape(layer, input_shape, min_ndim=None, ndim=None):
 PADDINGS = ('valid', 'same')
 
 
-def normalize_tuple(label, value, n, name):
-    """`value` (an int or n ints) as a tuple of n ints.
+def normalize_tuple(label, value, n, name, minimum=None):
+    """`value` (an int or n ints) as a tuple of n ints (each >= `minimum` when given).
 
     Raises:
         ValueError: naming the layer and the argument.
     """
     if isinstance(value, int):
-        return (value,) * n
-    try:
-        values = tuple(value)
-    except TypeError:
-        values = None
+        values = (value,) * n
+    else:
+        try:
+            values = tuple(value)
+        except TypeError:
+            values = None
     if values is None or len(values) != n or not all(isinstance(v, int) for v in values):
         raise ValueError('%s: the `%s` argument must be an integer or a tuple of %d integers, '
                          'received %r' % (label, name, n, value))
+    if minimum is not None and any(v < minimum for v in values):
+        raise ValueError('%s: every entry of `%s` must be >= %d, received %r'
+                         % (label, name, minimum, value))
     return values
 
 

@@ -6,6 +6,7 @@ step into the graph as (variable, new value) pairs, so one compiled function is 
 
 Example:
     >>> from symkeras.optimizers import SGD
+    >>> model = Sequential([Dense(1, input_dim=3)])
     >>> model.compile(SGD(learning_rate=0.1, momentum=0.9), 'mse')
 """
 from .._serialization import deserialize_object, serialize_object
@@ -32,12 +33,26 @@ _OPTIMIZERS = {'sgd': SGD, 'rmsprop': RMSprop, 'adagrad': Adagrad, 'adadelta': A
 
 
 def serialize(optimizer):
-    """{'class_name': ..., 'config': ...} of an optimizer."""
+    """{'class_name': ..., 'config': ...} of an optimizer.
+
+    Args:
+        optimizer: an Optimizer.
+
+    Returns:
+        A JSON-friendly dict (what `model.save` stores).
+    """
     return serialize_object(optimizer)
 
 
 def deserialize(config, custom_objects=None):
     """An optimizer from `serialize` output; class names are matched case-insensitively.
+
+    Args:
+        config: a {'class_name', 'config'} dict.
+        custom_objects: optional {name: class} of user-defined optimizers.
+
+    Returns:
+        A new Optimizer.
 
     Raises:
         ValueError: unknown optimizer (listing the valid choices).
@@ -50,6 +65,17 @@ def deserialize(config, custom_objects=None):
 
 def get(identifier):
     """An optimizer from a name ('sgd', 'adam', ...), a config dict or an instance.
+
+    Args:
+        identifier: a name, a `serialize` dict or an Optimizer (returned as is).
+
+    Returns:
+        An Optimizer; a name gives one with the default arguments.
+
+    Example:
+        >>> from symkeras import optimizers
+        >>> type(optimizers.get('adam')).__name__
+        'Adam'
 
     Raises:
         ValueError: unknown name (listing the valid choices) or uninterpretable identifier.

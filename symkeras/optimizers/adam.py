@@ -7,11 +7,18 @@ class Adam(Optimizer):
     """Adam (Kingma & Ba), optionally AMSGrad.
 
     Args:
-        learning_rate (alias lr): default 0.001.
-        beta_1, beta_2: decay rates of the first and second moment estimates.
+        learning_rate: float >= 0 (default 0.001); `lr=` is an alias.
+        beta_1: decay rate of the first moment estimate (default 0.9).
+        beta_2: decay rate of the second moment estimate (default 0.999).
         epsilon: fuzz factor (default K.epsilon()), added outside the square root.
-        decay: learning-rate decay over each update.
+        decay: learning-rate decay over each update (default 0):
+            lr / (1 + decay * iterations).
         amsgrad: use the maximum of past second moments (AMSGrad).
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=3)])
+        >>> optimizer = Adam(learning_rate=3e-4, amsgrad=True)
+        >>> model.compile(optimizer, loss='mse')
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=None,
@@ -60,10 +67,17 @@ class Adamax(Optimizer):
     """Adamax: Adam with the infinity norm (Kingma & Ba, section 7).
 
     Args:
-        learning_rate (alias lr): default 0.002.
-        beta_1, beta_2: decay rates of the moment estimates.
+        learning_rate: float >= 0 (default 0.002); `lr=` is an alias.
+        beta_1: decay rate of the first moment estimate (default 0.9).
+        beta_2: decay rate of the second moment estimate (default 0.999).
         epsilon: fuzz factor (default K.epsilon()).
-        decay: learning-rate decay over each update.
+        decay: learning-rate decay over each update (default 0):
+            lr / (1 + decay * iterations).
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=3)])
+        >>> optimizer = Adamax()
+        >>> model.compile(optimizer, loss='mse')
     """
 
     def __init__(self, learning_rate=0.002, beta_1=0.9, beta_2=0.999, epsilon=None,
@@ -102,10 +116,16 @@ class Nadam(Optimizer):
     """Nesterov Adam (Dozat, 2015).
 
     Args:
-        learning_rate (alias lr): default 0.002.
-        beta_1, beta_2: decay rates of the moment estimates.
+        learning_rate: float >= 0 (default 0.002); `lr=` is an alias.
+        beta_1: decay rate of the first moment estimate (default 0.9).
+        beta_2: decay rate of the second moment estimate (default 0.999).
         epsilon: fuzz factor (default K.epsilon()), added outside the square root.
         schedule_decay: decay of the momentum schedule (default 0.004).
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=3)])
+        >>> optimizer = Nadam(learning_rate=0.002)
+        >>> model.compile(optimizer, loss='mse')
     """
 
     def __init__(self, learning_rate=0.002, beta_1=0.9, beta_2=0.999, epsilon=None,

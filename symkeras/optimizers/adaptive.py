@@ -7,10 +7,16 @@ class RMSprop(Optimizer):
     """RMSProp: divide the gradient by a running root mean square of recent gradients.
 
     Args:
-        learning_rate (alias lr): default 0.001.
+        learning_rate: float >= 0 (default 0.001); `lr=` is an alias.
         rho: decay of the running average (default 0.9).
         epsilon: fuzz factor (default K.epsilon()), added outside the square root.
-        decay: learning-rate decay over each update.
+        decay: learning-rate decay over each update (default 0):
+            lr / (1 + decay * iterations).
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=3)])
+        >>> optimizer = RMSprop(learning_rate=0.001, rho=0.9)
+        >>> model.compile(optimizer, loss='mse')
     """
 
     def __init__(self, learning_rate=0.001, rho=0.9, epsilon=None, decay=0., **kwargs):
@@ -42,9 +48,15 @@ class Adagrad(Optimizer):
     """Adagrad: per-parameter rates scaled by the accumulated squared gradients.
 
     Args:
-        learning_rate (alias lr): default 0.01.
+        learning_rate: float >= 0 (default 0.01); `lr=` is an alias.
         epsilon: fuzz factor (default K.epsilon()), added outside the square root.
-        decay: learning-rate decay over each update.
+        decay: learning-rate decay over each update (default 0):
+            lr / (1 + decay * iterations).
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=3)])
+        >>> optimizer = Adagrad(lr=0.01)
+        >>> model.compile(optimizer, loss='mse')
     """
 
     def __init__(self, learning_rate=0.01, epsilon=None, decay=0., **kwargs):
@@ -75,10 +87,16 @@ class Adadelta(Optimizer):
     """Adadelta: steps scaled by running averages of squared gradients and squared updates.
 
     Args:
-        learning_rate (alias lr): default 1.0.
+        learning_rate: float >= 0 (default 1.0); `lr=` is an alias.
         rho: decay of the running averages (default 0.95).
         epsilon: fuzz factor (default K.epsilon()), inside the square roots.
-        decay: learning-rate decay over each update.
+        decay: learning-rate decay over each update (default 0):
+            lr / (1 + decay * iterations).
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=3)])
+        >>> optimizer = Adadelta()
+        >>> model.compile(optimizer, loss='mse')
     """
 
     def __init__(self, learning_rate=1.0, rho=0.95, epsilon=None, decay=0., **kwargs):

@@ -16,7 +16,16 @@ def _scalar(variable):
 
 
 def clip_norm(g, clipnorm, norm):
-    """g rescaled to norm `clipnorm` when the global `norm` exceeds it."""
+    """g rescaled to norm `clipnorm` when the global `norm` exceeds it.
+
+    Args:
+        g: a gradient tensor.
+        clipnorm: the largest norm allowed (<= 0: no clipping).
+        norm: the global L2 norm of all gradients (a scalar tensor).
+
+    Returns:
+        `g` or `g * clipnorm / norm`.
+    """
     if clipnorm <= 0:
         return g
     return K.switch(K.greater_equal(norm, clipnorm), g * clipnorm / norm, g)
@@ -24,6 +33,10 @@ def clip_norm(g, clipnorm, norm):
 
 class Optimizer:
     """Base class of the optimizers.
+
+    A subclass creates its hyperparameters as variables in `__init__` and implements
+    `get_updates(loss, params)`, which emits the whole update step into the graph as
+    (variable, new value) pairs: one compiled function then runs one training step.
 
     Args:
         clipnorm: clip gradients when their global L2 norm exceeds this value.
@@ -50,11 +63,30 @@ class Optimizer:
         self.learning_rate = value
 
     def get_updates(self, loss, params):
-        """The list of (variable, new value) pairs of one training step."""
+        """The list of (variable, new value) pairs of one training step.
+
+        Args:
+            loss: scalar loss tensor.
+            params: list of the variables to train.
+
+        Returns:
+            List of (variable, new value tensor) pairs, the optimizer's state included.
+        """
         raise NotImplementedError
 
     def get_gradients(self, loss, params):
-        """Gradients of `loss` w.r.t. `params`, clipped by clipnorm / clipvalue."""
+        """Gradients of `loss` w.r.t. `params`, clipped by clipnorm / clipvalue.
+
+        Args:
+            loss: scalar loss tensor.
+            params: list of variables.
+
+        Returns:
+            List of gradient tensors, one per variable.
+
+        Raises:
+            ValueError: the loss does not depend differentiably on a variable.
+        """
         grads = K.gradients(loss, params)
         for param, grad in zip(params, grads):
             if grad is None:
@@ -92,7 +124,11 @@ class Optimizer:
         K.batch_set_value(pairs)
 
     def get_weights(self):
-        """The optimizer state as numpy arrays."""
+        """The optimizer state as numpy arrays (empty before the first training step).
+
+        Returns:
+            List of numpy arrays, in the order `set_weights` takes them.
+        """
         return K.batch_get_value(self.weights)
 
     def get_config(self):

@@ -7,10 +7,15 @@ class SGD(Optimizer):
     """Stochastic gradient descent with optional momentum, Nesterov momentum and decay.
 
     Args:
-        learning_rate (alias lr): float >= 0 (default 0.01).
+        learning_rate: float >= 0 (default 0.01); `lr=` is an alias.
         momentum: float >= 0 (default 0).
         decay: learning-rate decay over each update (default 0).
         nesterov: use Nesterov momentum.
+
+    Example:
+        >>> model = Sequential([Dense(1, input_dim=3)])
+        >>> optimizer = SGD(learning_rate=0.1, momentum=0.9, nesterov=True)
+        >>> model.compile(optimizer, loss='mse')
     """
 
     def __init__(self, learning_rate=0.01, momentum=0., decay=0., nesterov=False, **kwargs):

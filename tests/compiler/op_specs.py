@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from compiler import builders as B
+from compiler.ops.movement import Pad, Crop
+from compiler.ops.nn import Conv2DGradInput, Conv2DGradFilter
 from compiler.rewrite.fuse import fuse_elementwise
 
 
@@ -25,6 +27,18 @@ class Spec:
 
 def _conv(strides, padding, dilation=(1, 1)):
     return lambda x, w: B.conv2d(x, w, strides, padding, dilation)
+
+
+def _conv_grad_input(input_hw, strides, padding, dilation=(1, 1)):
+    op = Conv2DGradInput(input_hw=input_hw, strides=strides, padding=padding,
+                         dilation=dilation)
+    return lambda g, w: op(g, w)
+
+
+def _conv_grad_filter(kernel_hw, strides, padding, dilation=(1, 1)):
+    op = Conv2DGradFilter(kernel_hw=kernel_hw, strides=strides, padding=padding,
+                          dilation=dilation)
+    return lambda x, g: op(x, g)
 
 
 SPECS = [
@@ -84,6 +98,12 @@ SPECS = [
     Spec('Concat', lambda a, b: B.concat([a, b], 1), [(3, 2), (3, 4)]),
     Spec('Slice', lambda x: B.slice_axis(x, 1, 1, 3), [(3, 5)], covers=('SliceGrad',)),
     Spec('SliceGrad', lambda x: B.slice_axis(x, 1, 1, 3) * 1.0, [(3, 5)]),
+    Spec('Pad', lambda x: Pad(pads=((0, 0), (1, 2), (0, 1)), value=0.0)(x), [(3, 4, 2)],
+         covers=('Crop',)),
+    Spec('Pad', lambda x: Pad(pads=((1, 0), (2, 2)), value=-1.5)(x), [(3, 4)],
+         batch_none=False),
+    Spec('Crop', lambda x: Crop(crops=((0, 0), (1, 0), (2, 1)))(x), [(3, 5, 6)],
+         covers=('Pad',)),
     Spec('MatMul', B.matmul, [(3, 4), (4, 5)]),
     Spec('MatMul', lambda a, b: B.matmul(a, b, True, False), [(4, 3), (4, 5)],
          batch_none=False),
@@ -96,6 +116,16 @@ SPECS = [
     Spec('Conv2D', _conv((2, 2), 'same'), [(2, 7, 6, 2), (3, 3, 2, 3)]),
     Spec('Conv2D', _conv((1, 2), 'valid'), [(2, 6, 7, 2), (2, 3, 2, 3)]),
     Spec('Conv2D', _conv((1, 1), 'same', (2, 2)), [(1, 6, 6, 2), (3, 3, 2, 2)]),
+    Spec('Conv2DGradInput', _conv_grad_input((5, 6), (2, 2), 'same'),
+         [(2, 3, 3, 4), (3, 3, 3, 4)], covers=('Conv2D', 'Conv2DGradFilter')),
+    Spec('Conv2DGradInput', _conv_grad_input((7, 6), (2, 2), 'valid'),
+         [(2, 3, 3, 2), (3, 2, 3, 2)]),
+    Spec('Conv2DGradInput', _conv_grad_input((6, 6), (1, 1), 'same', (2, 2)),
+         [(1, 6, 6, 2), (3, 3, 2, 2)]),
+    Spec('Conv2DGradFilter', _conv_grad_filter((3, 3), (2, 2), 'same'),
+         [(2, 5, 6, 3), (2, 3, 3, 4)], covers=('Conv2D', 'Conv2DGradInput')),
+    Spec('Conv2DGradFilter', _conv_grad_filter((2, 3), (1, 2), 'valid'),
+         [(2, 4, 7, 2), (2, 3, 3, 3)]),
     Spec('MaxPool2D', lambda x: B.maxpool2d(x, (2, 2), (2, 2), 'valid'), [(2, 6, 7, 3)],
          covers=('MaxPool2DGrad',)),
     Spec('MaxPool2D', lambda x: B.maxpool2d(x, (3, 3), (2, 2), 'same'), [(2, 7, 6, 2)]),

@@ -72,3 +72,17 @@ def test_missing_input_is_reported_at_compile_time():
 def test_broadcast_mismatch_is_reported_at_build_time():
     with pytest.raises(ValueError, match=r"cannot broadcast shapes \(None, 3\), \(4,\)"):
         ir.placeholder((None, 3)) + ir.placeholder((4,))
+
+
+def test_a_folded_branch_does_not_advance_its_random_state():
+    state = ir.Variable(np.array([7, 0]), dtype='int64')
+    state.default_update = state + ir.constant(np.array([0, 1], dtype='int64'))
+    phase = ir.placeholder((), 'uint8', name='phase')
+    x = ir.placeholder((None, 5))
+    out = B.where(phase, x * B.random_uniform(x, state, 'float32'), x)
+    predict = function([x], [out], givens={phase: 0})
+    predict([np.ones((2, 5))])
+    assert state.get_value().tolist() == [7, 0] and not predict.plan.updates
+    train = function([x], [out], givens={phase: 1})
+    train([np.ones((2, 5))])
+    assert state.get_value().tolist() == [7, 1]

@@ -33,7 +33,9 @@ browser = _sibling_test_module('test_inspect_browser')   # Chromium and PNG help
 
 @pytest.fixture(autouse=True)
 def no_graphviz(monkeypatch, tmp_path):
-    """An empty PATH: no Graphviz `dot` program is there to help."""
+    """An empty PATH: no Graphviz `dot` program is there to help; fresh layer names."""
+    from symkeras import backend as K
+    K.clear_session()
     monkeypatch.setenv('PATH', str(tmp_path / 'empty'))
 
 

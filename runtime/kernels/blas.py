@@ -1,0 +1,116 @@
+"""GEMM from nopython code: SciPy's BLAS `sgemm`/`dgemm` bound by symbol name.
+
+`gemm(a, b, c, transpose_a, transpose_b, beta)` computes, for row-major 2-D arrays whose
+rows may be strided (views into bigger matrices), c = op(a) @ op(b) + beta * c. Unlike
+`np.dot` inside Numba it takes submatrices without copies, accumulates (beta = 1), and
+compiles to one call.
+
+The functions are registered with LLVM under fixed names (`symkeras_sgemm`,
+`symkeras_dgemm`) when this module is imported, and kernels call them by name: Numba's
+disk cache stays valid across processes (a raw function pointer baked into compiled
+code would not be). The BLAS must run single-threaded: `linalg.set_blas_threads(1)`.
+"""
+import llvmlite.binding as llvm
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import get_cython_function_address, intrinsic
+
+SYMBOLS = {types.float32: 'symkeras_sgemm', types.float64: 'symkeras_dgemm'}
+
+
+def _fortran_int_bits():
+    """32 for the usual LP64 BLAS, 64 when SciPy was built against ILP64."""
+    try:
+        from scipy.__config__ import CONFIG
+        return 64 if CONFIG['Build Dependencies']['blas']['cython blas ilp64'] else 32
+    except (ImportError, KeyError, TypeError):
+        return 32
+
+
+def _bind():
+    for name, symbol in (('sgemm', 'symkeras_sgemm'), ('dgemm', 'symkeras_dgemm')):
+        llvm.add_symbol(symbol, get_cython_function_address('scipy.linalg.cython_blas', name))
+
+
+_bind()
+_INT = ir.IntType(_fortran_int_bits())
+
+
+def _slot(builder, value):
+    """A stack slot holding `value`: Fortran takes every argument by pointer."""
+    pointer = cgutils.alloca_once(builder, value.type)
+    builder.store(value, pointer)
+    return pointer
+
+
+@intrinsic
+def _xgemm(typingctx, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc):
+    """Fortran (column-major) xGEMM: c = op(a) @ op(b) + beta * c, alpha = 1."""
+    if not all(isinstance(t, types.Array) for t in (a, b, c)):
+        return None
+    if not a.dtype == b.dtype == c.dtype or a.dtype not in SYMBOLS:
+        return None
+    sig = types.void(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc)
+
+    def codegen(context, builder, signature, args):
+        dtype = signature.args[5].dtype
+        real = context.get_value_type(dtype)
+        char_p, real_p, int_p = (ir.IntType(8).as_pointer(), real.as_pointer(),
+                                 _INT.as_pointer())
+        fnty = ir.FunctionType(ir.VoidType(), [char_p, char_p, int_p, int_p, int_p, real_p,
+                                               real_p, int_p, real_p, int_p, real_p,
+                                               real_p, int_p])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, SYMBOLS[dtype])
+        ta, tb, m_, n_, k_, a_, lda_, b_, ldb_, beta_, c_, ldc_ = args
+
+        def char(flag):
+            code = builder.select(builder.icmp_signed('!=', flag, ir.Constant(flag.type, 0)),
+                                  ir.Constant(ir.IntType(8), ord('T')),
+                                  ir.Constant(ir.IntType(8), ord('N')))
+            return _slot(builder, code)
+
+        def integer(value):
+            return _slot(builder, builder.trunc(value, _INT) if _INT.width < 64 else value)
+
+        def data(value, array_type):
+            return context.make_array(array_type)(context, builder, value).data
+
+        sig_args = signature.args
+        beta_value = context.cast(builder, beta_, sig_args[9], dtype)
+        builder.call(fn, [char(ta), char(tb), integer(m_), integer(n_), integer(k_),
+                          _slot(builder, ir.Constant(real, 1.0)),
+                          data(a_, sig_args[5]), integer(lda_),
+                          data(b_, sig_args[7]), integer(ldb_),
+                          _slot(builder, beta_value), data(c_, sig_args[10]),
+                          integer(ldc_)])
+        return context.get_dummy_value()
+    return sig, codegen
+
+
+@njit(cache=True, nogil=True)
+def _leading(array):
+    """Row stride in elements (at least 1, as BLAS requires)."""
+    return max(array.strides[0] // array.itemsize, max(array.shape[1], 1))
+
+
+@njit(cache=True, nogil=True)
+def gemm(a, b, c, transpose_a, transpose_b, beta):
+    """c[:] = op(a) @ op(b) + beta * c for row-major 2-D arrays with unit column stride.
+
+    Args:
+        a, b: op(a) is (m, k), op(b) is (k, n); op transposes when the flag is set.
+        c: (m, n) output, written in place (its rows may be strided).
+        beta: 0 overwrites c, 1 accumulates into it.
+    """
+    m, n = c.shape
+    k = a.shape[0] if transpose_a else a.shape[1]
+    if m == 0 or n == 0:
+        return
+    if k == 0:
+        if beta == 0:
+            c[:] = 0
+        return
+    # Row-major c = op(a) op(b) is column-major c.T = op(b).T op(a).T.
+    _xgemm(transpose_b, transpose_a, n, m, k, b, _leading(b), a, _leading(a), beta, c,
+           _leading(c))

@@ -1,0 +1,183 @@
+"""One pool of worker threads for every kernel, with dynamic scheduling in compiled code.
+
+A parallel kernel is a *driver*: an `@njit(nogil=True)` function
+`driver(state, slot, ...)` that claims task numbers from `state[0]` with an atomic
+increment, runs them, counts each finished one in `state[1]`, and returns True when it
+finished the last one (`claim_task` / `finish_task` below). `run(driver, ntasks, ...)`
+calls it on the calling thread and, when there is enough work, on the pool's workers at
+the same time: a thread that is slow to start or descheduled (the machine is shared) just
+claims fewer tasks. `slot` numbers the threads 0..threads-1, so a driver can use scratch
+buffers indexed by it.
+
+Why not Numba's `prange`: its OpenMP workers split loops statically and spin-wait, and a
+second pool (BLAS, numpy) fighting them on two cores halves the speed of both; `prange`
+kernels also take seconds each to compile. Here the workers sleep on a lock between jobs
+and BLAS is called single-threaded from inside the tasks: one pool at a time.
+"""
+import os
+import queue
+import threading
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+
+def default_threads():
+    """NUMBA_NUM_THREADS when set, else the CPUs this process may run on."""
+    configured = os.environ.get('NUMBA_NUM_THREADS')
+    if configured:
+        return max(1, int(configured))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+@intrinsic
+def _fetch_add(typingctx, array, index):
+    """Atomically add 1 to array[index] (int64) and return its previous value."""
+    if not (isinstance(array, types.Array) and array.dtype == types.int64):
+        return None
+    sig = types.int64(array, index)
+
+    def codegen(context, builder, signature, args):
+        array_type = signature.args[0]
+        view = context.make_array(array_type)(context, builder, args[0])
+        pointer = cgutils.get_item_pointer(context, builder, array_type, view, [args[1]])
+        one = ir.Constant(ir.IntType(64), 1)
+        return builder.atomic_rmw('add', pointer, one, 'seq_cst')
+    return sig, codegen
+
+
+@njit(cache=True, nogil=True)
+def claim_task(state):
+    """The next unclaimed task number (>= the task count when all are taken)."""
+    return _fetch_add(state, 0)
+
+
+@njit(cache=True, nogil=True)
+def finish_task(state, ntasks):
+    """Count one finished task; True for the thread that finished the last one."""
+    return _fetch_add(state, 1) == ntasks - 1
+
+
+class _Job:
+    def __init__(self, driver, ntasks, args):
+        self.driver, self.ntasks, self.args = driver, ntasks, args
+        self.state = np.zeros(2, np.int64)
+        self.finished = threading.Lock()
+        self.finished.acquire()
+        self.error = None
+
+
+class _Pool:
+    """Worker threads (slots 1..threads-1) that run jobs given to them; slot 0 is the
+    caller."""
+
+    def __init__(self, threads):
+        self.threads = threads
+        self.queues = []
+        for slot in range(1, threads):
+            inbox = queue.SimpleQueue()
+            threading.Thread(target=self._work, args=(inbox, slot), daemon=True,
+                             name=f'symkeras-kernel-{slot}').start()
+            self.queues.append(inbox)
+
+    @staticmethod
+    def _work(inbox, slot):
+        while True:
+            job = inbox.get()
+            try:
+                if job.driver(job.state, slot, *job.args):
+                    job.finished.release()
+            except BaseException as error:   # hand it to the caller, keep the worker
+                job.error = error
+                job.finished.release()
+
+    def run(self, driver, ntasks, args, threads):
+        job = _Job(driver, ntasks, args)
+        for inbox in self.queues[:threads - 1]:
+            inbox.put(job)
+        if not driver(job.state, 0, *args):
+            job.finished.acquire()   # a worker still runs the last task it claimed
+        if job.error is not None:
+            raise job.error
+
+
+_pool = None
+_threads = default_threads()
+
+
+def _forget_pool():
+    """After fork() the workers do not exist in the child: build a new pool on demand."""
+    global _pool
+    _pool = None
+
+
+if hasattr(os, 'register_at_fork'):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
+def threads():
+    """The number of threads parallel kernels use (the caller included)."""
+    return _threads
+
+
+def set_threads(count):
+    """Use `count` threads (the caller included) from now on.
+
+    Args:
+        count: positive int.
+
+    Returns:
+        The previous count.
+    """
+    global _threads, _pool
+    if int(count) < 1:
+        raise ValueError(f"set_threads: expected a positive thread count, received {count}")
+    previous, _threads = _threads, int(count)
+    if _pool is not None and _pool.threads < _threads:
+        _pool = None
+    return previous
+
+
+def run(driver, ntasks, *args, parallel=True):
+    """Run `driver(state, slot, *args)` over `ntasks` tasks on up to `threads()` threads.
+
+    Args:
+        driver: a nogil compiled driver (see the module docstring).
+        ntasks: number of tasks.
+        *args: the driver's remaining arguments.
+        parallel: False runs every task on the calling thread (small problems: waking a
+            worker costs more than the work).
+    """
+    global _pool
+    count = min(_threads, ntasks) if parallel else 1
+    if count <= 1:
+        driver(np.zeros(2, np.int64), 0, *args)
+        return
+    if _pool is None or _pool.threads < count:
+        _pool = _Pool(max(count, _threads))
+    _pool.run(driver, ntasks, args, count)
+
+
+_scratch = threading.local()
+
+
+def scratch(name, shape, dtype):
+    """A reusable uninitialised array of `shape`: one buffer per (name, dtype) and calling
+    thread, grown as needed (kernels run one at a time per calling thread)."""
+    buffers = getattr(_scratch, 'buffers', None)
+    if buffers is None:
+        buffers = _scratch.buffers = {}
+    size = 1
+    for dim in shape:
+        size *= int(dim)
+    key = (name, np.dtype(dtype))
+    buffer = buffers.get(key)
+    if buffer is None or buffer.size < size:
+        buffer = buffers[key] = np.empty(max(size, 1), dtype)
+    return buffer[:size].reshape(shape)

@@ -1,0 +1,331 @@
+"""Recurrent layers (Keras 2.2.4): RNN (any cell), SimpleRNN, GRU, LSTM.
+
+Why an unrolled graph rather than a symbolic loop (Theano's scan): the compiler optimises,
+fuses and schedules one static graph, and a loop op would hide the step's body from all
+of it (fusion of the gate arithmetic, memory planning, graph inspection, exported
+artifacts). Unrolling writes the step once per time step, so every step is ordinary graph
+and its gradient (backpropagation through time) comes from the usual autodiff. The cost:
+the number of time steps must be static (`input_shape=(timesteps, features)`), and the
+graph grows linearly with it, which suits the fixed-length sequences of the tutorials.
+"""
+import numpy as np
+
+from .. import backend as K
+from ..engine.base_layer import Layer
+from ..engine.utils import has_arg, to_list
+from .recurrent_cells import SimpleRNNCell, GRUCell, LSTMCell
+from .utils import layer_label, check_input_shape
+
+_RNN_ARGS = ('return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll')
+_LAYER_ARGS = ('input_shape', 'batch_input_shape', 'batch_size', 'dtype', 'name',
+               'trainable', 'weights', 'input_dtype', 'input_dim', 'input_length')
+
+
+class RNN(Layer):
+    """Run a cell over the time steps of (batch, timesteps, features) inputs.
+
+    Args:
+        cell: an object with `state_size` (int or tuple of ints) and
+            `call(inputs, states[, training]) -> (output, new_states)` (a Layer, such as
+            SimpleRNNCell, GRUCell, LSTMCell, or a user cell).
+        return_sequences: return every step's output, (batch, timesteps, units), instead
+            of the last one, (batch, units).
+        return_state: also return the final states: [output, state_1, ...].
+        go_backwards: process the sequence from its end (outputs in processing order).
+        stateful: not supported (raises NotImplementedError).
+        unroll: accepted for compatibility; the graph is always unrolled.
+        input_dim, input_length: shorthand for input_shape=(input_length, input_dim).
+
+    The number of time steps must be static (see the module docstring: the graph is
+    unrolled). Call with `initial_state=[...]` to start from given states; an input mask
+    (e.g. from Embedding(mask_zero=True)) holds outputs and states on masked steps.
+
+    Example:
+        >>> y = RNN(LSTMCell(32))(Input(shape=(10, 8)))   # (None, 32)
+    """
+
+    _owns_cell = False
+
+    def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
+                 stateful=False, unroll=False, **kwargs):
+        if 'input_shape' not in kwargs and ('input_dim' in kwargs or 'input_length' in kwargs):
+            kwargs['input_shape'] = (kwargs.pop('input_length', None),
+                                     kwargs.pop('input_dim', None))
+        super().__init__(**kwargs)
+        if not hasattr(cell, 'call') or not hasattr(cell, 'state_size'):
+            raise ValueError('%s: `cell` must have a `call` method and a `state_size` '
+                             'attribute, received %r' % (layer_label(self), cell))
+        if stateful:
+            raise NotImplementedError('%s: stateful=True is not supported (the graph is '
+                                      'unrolled over a static number of steps and keeps '
+                                      'no state between batches)' % layer_label(self))
+        self.cell = cell
+        self.return_sequences = return_sequences
+        self.return_state = return_state
+        self.go_backwards = go_backwards
+        self.stateful = False
+        self.unroll = unroll
+        self.supports_masking = True
+
+    def __getattr__(self, name):
+        # SimpleRNN/GRU/LSTM expose their cell's arguments and weights (`layer.units`).
+        cell = self.__dict__.get('cell')
+        if cell is not None and self._owns_cell and name in _CELL_ATTRIBUTES:
+            return getattr(cell, name)
+        raise AttributeError('%r object has no attribute %r' % (type(self).__name__, name))
+
+    def _state_sizes(self):
+        size = self.cell.state_size
+        return list(size) if hasattr(size, '__len__') else [size]
+
+    # ------------------------------------------------------------------ shapes
+    def _check_sequence_shape(self, input_shape):
+        check_input_shape(self, input_shape, ndim=3)
+        if input_shape[1] is None:
+            raise ValueError('%s: the number of timesteps must be known, received input '
+                             'shape %s; the recurrence is unrolled over the time steps, so '
+                             'give the first layer input_shape=(timesteps, features)'
+                             % (layer_label(self), tuple(input_shape)))
+
+    def build(self, input_shape):
+        if isinstance(input_shape, list):
+            input_shape = input_shape[0]
+        self._check_sequence_shape(input_shape)
+        if isinstance(self.cell, Layer) and not self.cell.built:
+            self.cell.build((input_shape[0],) + tuple(input_shape[2:]))
+            self.cell.built = True
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        if isinstance(input_shape, list):
+            input_shape = input_shape[0]
+        check_input_shape(self, input_shape, ndim=3)
+        sizes = self._state_sizes()
+        if self.return_sequences:
+            output_shape = (input_shape[0], input_shape[1], sizes[0])
+        else:
+            output_shape = (input_shape[0], sizes[0])
+        if self.return_state:
+            return [output_shape] + [(input_shape[0], size) for size in sizes]
+        return output_shape
+
+    def compute_mask(self, inputs, mask=None):
+        if isinstance(mask, list):
+            mask = mask[0]
+        output_mask = mask if self.return_sequences else None
+        if self.return_state:
+            return [output_mask] + [None] * len(self._state_sizes())
+        return output_mask
+
+    # ------------------------------------------------------------------ weights, losses
+    @property
+    def trainable_weights(self):
+        """The cell's trainable weights ([] when the layer is frozen)."""
+        if not self.trainable or not isinstance(self.cell, Layer):
+            return []
+        return self.cell.trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        """The cell's non-trainable weights (all of them when the layer is frozen)."""
+        if not isinstance(self.cell, Layer):
+            return []
+        if not self.trainable:
+            return self.cell.weights
+        return self.cell.non_trainable_weights
+
+    @property
+    def losses(self):
+        """Losses of the cell (weight regularization) and of the layer."""
+        cell_losses = self.cell.losses if isinstance(self.cell, Layer) else []
+        return cell_losses + super().losses
+
+    def get_losses_for(self, inputs):
+        """Losses recorded for `inputs`, the cell's included."""
+        cell_losses = (self.cell.get_losses_for(inputs) if isinstance(self.cell, Layer)
+                       else [])
+        return cell_losses + super().get_losses_for(inputs)
+
+    # ------------------------------------------------------------------ calling
+    def __call__(self, inputs, initial_state=None, **kwargs):
+        """Call on a sequence, optionally with `initial_state` (a tensor or a list)."""
+        if initial_state is not None:
+            initial_state = to_list(initial_state)
+            if len(initial_state) != len(self._state_sizes()):
+                raise ValueError('%s: expected %d initial state tensor(s), received %d'
+                                 % (layer_label(self), len(self._state_sizes()),
+                                    len(initial_state)))
+            inputs = [inputs] + initial_state
+        return super().__call__(inputs, **kwargs)
+
+    def _zero_states(self, inputs):
+        """Zero states of shape (batch, size), built from the input's batch size."""
+        column = K.zeros_like(inputs[:, 0, 0:1])
+        return [column + np.zeros((1, size), K.dtype(inputs)) for size in self._state_sizes()]
+
+    def _step_function(self, training):
+        """(whether the cell projects the whole sequence first with `project`, a function
+        (step input, states) -> (output, new states))."""
+        cell = self.cell
+        fast = hasattr(cell, 'project') and hasattr(cell, 'step')
+        method = cell.step if fast else cell.call
+        if has_arg(method, 'training'):
+            return fast, lambda x, states: method(x, states, training=training)
+        return fast, method
+
+    def call(self, inputs, mask=None, training=None, initial_state=None):
+        if isinstance(inputs, list):
+            inputs, initial_state = inputs[0], inputs[1:]
+        if isinstance(mask, list):
+            mask = mask[0]
+        self._check_sequence_shape(K.int_shape(inputs))
+        initial_state = to_list(initial_state) if initial_state is not None else []
+        states = initial_state or self._zero_states(inputs)
+        fast, step = self._step_function(training)
+        sequence = self.cell.project(inputs, training) if fast else inputs
+        if mask is not None and K.dtype(mask) != 'bool':
+            mask = K.not_equal(mask, 0)
+        outputs, states = self._unroll(step, sequence, states, mask)
+        output = K.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
+        if getattr(self.cell, 'dropout', 0) or getattr(self.cell, 'recurrent_dropout', 0):
+            output._uses_learning_phase = True
+        if self.return_state:
+            return [output] + list(states)
+        return output
+
+    def _unroll(self, step, sequence, states, mask):
+        """(the outputs of every step in processing order, the final states)."""
+        timesteps = K.int_shape(sequence)[1]
+        order = range(timesteps - 1, -1, -1) if self.go_backwards else range(timesteps)
+        outputs, previous = [], None
+        for t in order:
+            output, new_states = step(sequence[:, t, :], states)
+            new_states = to_list(new_states)
+            if mask is not None:
+                keep = K.expand_dims(mask[:, t], 1)
+                previous = K.zeros_like(output) if previous is None else previous
+                output = K.switch(keep, output, previous)
+                new_states = [K.switch(keep, new, old) for new, old in zip(new_states, states)]
+            outputs.append(output)
+            states, previous = new_states, output
+        return outputs, states
+
+    # ------------------------------------------------------------------ config
+    def _rnn_config(self):
+        return {name: getattr(self, name) for name in _RNN_ARGS}
+
+    def get_config(self):
+        cell_config = {'class_name': type(self.cell).__name__,
+                       'config': self.cell.get_config()}
+        return dict(super().get_config(), cell=cell_config, **self._rnn_config())
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuild the layer; the cell's class is looked up in custom_objects first."""
+        from . import deserialize
+        config = dict(config)
+        if 'cell' in config:
+            config['cell'] = deserialize(config['cell'], custom_objects=custom_objects)
+        return cls(**config)
+
+
+_CELL_ATTRIBUTES = (
+    'units', 'activation', 'recurrent_activation', 'use_bias', 'kernel_initializer',
+    'recurrent_initializer', 'bias_initializer', 'kernel_regularizer',
+    'recurrent_regularizer', 'bias_regularizer', 'kernel_constraint', 'recurrent_constraint',
+    'bias_constraint', 'dropout', 'recurrent_dropout', 'implementation', 'unit_forget_bias',
+    'reset_after', 'kernel', 'recurrent_kernel', 'bias')
+
+
+class _CellRNN(RNN):
+    """An RNN that creates and owns its cell: the cell's arguments are the layer's, its
+    weights are named after the layer ('lstm_1/kernel'), its config is flattened in."""
+
+    cell_class = None
+    _owns_cell = True
+
+    def __init__(self, units, **kwargs):
+        if not isinstance(units, int) or units <= 0:
+            raise ValueError('%s: `units` must be a positive integer, received %r'
+                             % (type(self).__name__, units))
+        rnn_kwargs = {name: kwargs.pop(name) for name in _RNN_ARGS if name in kwargs}
+        layer_kwargs = {name: kwargs.pop(name) for name in _LAYER_ARGS if name in kwargs}
+        activity_regularizer = kwargs.pop('activity_regularizer', None)
+        try:
+            cell = self.cell_class(units, name='cell', **kwargs)
+        except TypeError as error:
+            raise TypeError('%s: %s' % (type(self).__name__, error)) from None
+        super().__init__(cell, **rnn_kwargs, **layer_kwargs)
+        cell.name = self.name
+        from .. import regularizers
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+
+    def get_config(self):
+        from .. import regularizers
+        cell_config = self.cell.get_config()
+        for name in ('name', 'trainable', 'batch_input_shape', 'dtype'):
+            cell_config.pop(name, None)
+        config = dict(Layer.get_config(self), **cell_config)
+        config['activity_regularizer'] = regularizers.serialize(self.activity_regularizer)
+        return dict(config, **self._rnn_config())
+
+
+class SimpleRNN(_CellRNN):
+    """Fully connected recurrence: h_t = activation(x_t . kernel + h_{t-1} .
+    recurrent_kernel + bias).
+
+    Args:
+        units: size of the output and state.
+        activation: default 'tanh'.
+        use_bias, kernel_initializer ('glorot_uniform'), recurrent_initializer
+        ('orthogonal'), bias_initializer ('zeros'), kernel/recurrent/bias/activity
+        regularizers, kernel/recurrent/bias constraints.
+        dropout, recurrent_dropout: fractions of the inputs / of the recurrent state
+            dropped in training (one mask for all steps).
+        return_sequences, return_state, go_backwards, stateful, unroll: as for RNN.
+
+    The timesteps must be static: the graph is unrolled (see the module docstring).
+
+    Example:
+        >>> model = Sequential([SimpleRNN(16, input_shape=(10, 3)), Dense(1)])
+    """
+
+    cell_class = SimpleRNNCell
+
+
+class GRU(_CellRNN):
+    """Gated recurrent unit (Cho et al., 2014).
+
+    Args:
+        units: size of the output and state.
+        activation: default 'tanh'; recurrent_activation (the gates): 'hard_sigmoid'.
+        reset_after: apply the reset gate after the recurrent product (default False).
+        implementation: accepted for compatibility (1 or 2; the same graph).
+        Other arguments: as for SimpleRNN.
+
+    The timesteps must be static: the graph is unrolled (see the module docstring).
+
+    Example:
+        >>> y = GRU(32, return_sequences=True)(Input(shape=(20, 8)))   # (None, 20, 32)
+    """
+
+    cell_class = GRUCell
+
+
+class LSTM(_CellRNN):
+    """Long short-term memory (Hochreiter & Schmidhuber, 1997).
+
+    Args:
+        units: size of the output and of each state (h and c).
+        activation: default 'tanh'; recurrent_activation (the gates): 'hard_sigmoid'.
+        unit_forget_bias: start the forget-gate bias at 1 (default True).
+        implementation: accepted for compatibility (1 or 2; the same graph).
+        Other arguments: as for SimpleRNN; return_state gives [output, h, c].
+
+    The timesteps must be static: the graph is unrolled (see the module docstring).
+
+    Example:
+        >>> model = Sequential([LSTM(32, input_shape=(10, 1)), Dense(1)])
+    """
+
+    cell_class = LSTMCell
