@@ -329,10 +329,13 @@ def _find_function(label, name, custom_objects):
     objects = dict(get_custom_objects(), **(custom_objects or {}))
     if name in objects:
         return objects[name]
-    for module in (activations, K):
-        found = getattr(module, name, None)
-        if callable(found) and not name.startswith('_'):
-            return found
+    found = getattr(activations, name, None)
+    if callable(found) and not name.startswith('_'):
+        return found
+    # Only the backend's pure tensor functions: never one that changes state (set_*,
+    # clear_session, update*, variable creation, compiling) when a file names it.
+    if name in K.math_ops.__all__ or name in K.nn.__all__:
+        return getattr(K, name)
     raise ValueError('%s: cannot find function %r to rebuild the layer; pass it with '
                      '`custom_objects={%r: function}` (functions are stored by name only, '
                      'so lambdas must be given that way too)' % (label, name, name))
