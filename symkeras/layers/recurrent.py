@@ -195,11 +195,12 @@ class RNN(Layer):
 
     def _unroll(self, step, sequence, states, mask):
         """(the outputs of every step in processing order, the final states)."""
-        timesteps = K.int_shape(sequence)[1]
+        step_inputs = _time_steps(sequence)
+        timesteps = len(step_inputs)
         order = range(timesteps - 1, -1, -1) if self.go_backwards else range(timesteps)
         outputs, previous = [], None
         for t in order:
-            output, new_states = step(sequence[:, t, :], states)
+            output, new_states = step(step_inputs[t], states)
             new_states = to_list(new_states)
             if mask is not None:
                 keep = K.expand_dims(mask[:, t], 1)
@@ -227,6 +228,20 @@ class RNN(Layer):
         if 'cell' in config:
             config['cell'] = deserialize(config['cell'], custom_objects=custom_objects)
         return cls(**config)
+
+
+def _time_steps(sequence):
+    """[sequence[:, t] for every t], cut by halving the time axis recursively.
+
+    The gradient of each cut is the piece padded with zeros to its parent's length, and
+    these are summed: cutting every step out of the whole sequence would cost O(T^2)
+    memory traffic in the backward pass, halving costs O(T log T).
+    """
+    steps = K.int_shape(sequence)[1]
+    if steps == 1:
+        return [K.squeeze(sequence, 1)]
+    half = steps // 2
+    return _time_steps(sequence[:, :half]) + _time_steps(sequence[:, half:])
 
 
 _CELL_ATTRIBUTES = (

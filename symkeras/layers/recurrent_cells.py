@@ -87,10 +87,27 @@ class _RecurrentCell(Layer):
     def _bias_shape(self):
         return (self.gates * self.units,)
 
-    def _columns(self, x, gate):
-        """The columns of gate block `gate` of x (last axis)."""
-        block = slice(gate * self.units, (gate + 1) * self.units)
+    def _columns(self, x, gate, count=1):
+        """The columns of gate blocks gate .. gate + count - 1 of x (last axis)."""
+        block = slice(gate * self.units, (gate + count) * self.units)
         return x[(slice(None),) * (K.ndim(x) - 1) + (block,)]
+
+    def _recurrent_products(self, inputs, first, count, bias=None):
+        """[inputs[g] . recurrent_kernel block g (+ bias block g)] for `count` gates from
+        `first`: one matrix product when the gates read the same input (no recurrent
+        dropout), one per gate otherwise."""
+        kernel = self.recurrent_kernel
+        if all(x is inputs[first] for x in inputs[first:first + count]):
+            product = K.dot(inputs[first], self._columns(kernel, first, count))
+            if bias is not None:
+                product = product + self._columns(bias, first, count)
+            return [self._columns(product, gate) for gate in range(count)]
+        products = [K.dot(inputs[gate], self._columns(kernel, gate))
+                    for gate in range(first, first + count)]
+        if bias is None:
+            return products
+        return [p + self._columns(bias, gate) for gate, p in zip(range(first, first + count),
+                                                                  products)]
 
     def project(self, inputs, training=None):
         """inputs . kernel + input bias, for a (batch, input_dim) step or a whole
@@ -159,6 +176,7 @@ class SimpleRNNCell(_RecurrentCell):
         super().__init__(units, activation=activation, **kwargs)
 
     def step(self, projected, states, training=None):
+        """One time step from projected inputs (see `project`): (output, new states)."""
         (h,) = self._recurrent_inputs(states[0], training)
         output = self.activation(projected + K.dot(h, self.recurrent_kernel))
         return output, [output]
@@ -173,8 +191,10 @@ class SimpleRNNCell(_RecurrentCell):
 class GRUCell(_RecurrentCell):
     """Cell of GRU (Cho et al., 2014); gate blocks ordered z (update), r (reset), h.
 
+    z = recurrent_activation(x_z + h_prev . U_z), likewise r, x_ = x . W_ + b_;
     h = z * h_prev + (1 - z) * activation(x_h + (r * h_prev) . U_h)   (reset_after=False)
-    h = z * h_prev + (1 - z) * activation(x_h + r * (h_prev . U_h + b_rh))   (True)
+    h = z * h_prev + (1 - z) * activation(x_h + r * (h_prev . U_h + b_rh))   (True; a
+    recurrent bias b_r_ is then added to every h_prev . U_ product)
 
     Args:
         units, activation ('tanh'), recurrent_activation ('hard_sigmoid'), use_bias,
@@ -199,19 +219,22 @@ class GRUCell(_RecurrentCell):
         return self.bias[0]
 
     def step(self, projected, states, training=None):
+        """One time step from projected inputs (see `project`): (output, new states)."""
         h_prev = states[0]
-        h_z, h_r, h_h = self._recurrent_inputs(h_prev, training)
-        kernel = self.recurrent_kernel
+        h_inputs = self._recurrent_inputs(h_prev, training)
         x_z, x_r, x_h = (self._columns(projected, gate) for gate in range(3))
-        z = self.recurrent_activation(x_z + K.dot(h_z, self._columns(kernel, 0)))
-        r = self.recurrent_activation(x_r + K.dot(h_r, self._columns(kernel, 1)))
         if self.reset_after:
-            inner = K.dot(h_h, self._columns(kernel, 2))
-            if self.use_bias:
-                inner = inner + self._columns(self.bias[1], 2)
-            candidate = self.activation(x_h + r * inner)
+            bias = self.bias[1] if self.use_bias else None
+            inner_z, inner_r, inner_h = self._recurrent_products(h_inputs, 0, 3, bias)
         else:
-            candidate = self.activation(x_h + K.dot(r * h_h, self._columns(kernel, 2)))
+            inner_z, inner_r = self._recurrent_products(h_inputs, 0, 2)
+        z = self.recurrent_activation(x_z + inner_z)
+        r = self.recurrent_activation(x_r + inner_r)
+        if self.reset_after:
+            candidate = self.activation(x_h + r * inner_h)
+        else:
+            reset = [r * h_inputs[2]] * 3
+            candidate = self.activation(x_h + self._recurrent_products(reset, 2, 1)[0])
         output = z * h_prev + (1. - z) * candidate
         return output, [output]
 
@@ -252,14 +275,15 @@ class LSTMCell(_RecurrentCell):
         return forget_bias_one
 
     def step(self, projected, states, training=None):
+        """One time step from projected inputs (see `project`): (output, new states)."""
         h_prev, c_prev = states
-        h_i, h_f, h_c, h_o = self._recurrent_inputs(h_prev, training)
-        kernel = self.recurrent_kernel
-        x_i, x_f, x_c, x_o = (self._columns(projected, gate) for gate in range(4))
-        i = self.recurrent_activation(x_i + K.dot(h_i, self._columns(kernel, 0)))
-        f = self.recurrent_activation(x_f + K.dot(h_f, self._columns(kernel, 1)))
-        c = f * c_prev + i * self.activation(x_c + K.dot(h_c, self._columns(kernel, 2)))
-        o = self.recurrent_activation(x_o + K.dot(h_o, self._columns(kernel, 3)))
+        inner = self._recurrent_products(self._recurrent_inputs(h_prev, training), 0, 4)
+        x_i, x_f, x_c, x_o = (self._columns(projected, gate) + inner[gate]
+                              for gate in range(4))
+        i = self.recurrent_activation(x_i)
+        f = self.recurrent_activation(x_f)
+        c = f * c_prev + i * self.activation(x_c)
+        o = self.recurrent_activation(x_o)
         h = o * self.activation(c)
         return h, [h, c]
 

@@ -44,11 +44,11 @@ def numpy_gru(x, kernel, recurrent, bias, reset_after=False):
     outputs = []
     for t in range(x.shape[1]):
         xw = x[:, t] @ kernel + input_bias
-        z = hard_sigmoid(xw[:, block[0]] + h @ recurrent[:, block[0]])
-        r = hard_sigmoid(xw[:, block[1]] + h @ recurrent[:, block[1]])
+        hu = h @ recurrent + recurrent_bias
+        z = hard_sigmoid(xw[:, block[0]] + hu[:, block[0]])
+        r = hard_sigmoid(xw[:, block[1]] + hu[:, block[1]])
         if reset_after:
-            inner = h @ recurrent[:, block[2]] + recurrent_bias[block[2]]
-            candidate = np.tanh(xw[:, block[2]] + r * inner)
+            candidate = np.tanh(xw[:, block[2]] + r * hu[:, block[2]])
         else:
             candidate = np.tanh(xw[:, block[2]] + (r * h) @ recurrent[:, block[2]])
         h = z * h + (1 - z) * candidate
