@@ -30,7 +30,9 @@ root_doc = 'index'
 html_theme = 'alabaster'
 html_static_path = []
 html_theme_options = {'description': 'Keras 2 on a graph compiler with a Numba runtime',
-                      'fixed_sidebar': True}
+                      'fixed_sidebar': True, 'page_width': '1180px'}
+# Docstrings write code in single backquotes (`learning_rate=`): show it as code.
+default_role = 'literal'
 
 # Broken cross-references are warnings (and `-W` makes them errors). Napoleon turns the
 # text in "name (text): ..." into a class reference; only dotted names there (and in the

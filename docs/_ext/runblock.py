@@ -40,6 +40,7 @@ class RunBlock(SphinxDirective):
     option_spec = {'hide-code': directives.flag, 'hide-output': directives.flag}
 
     def run(self):
+        self._remember_page()
         code = '\n'.join(self.content)
         output = self._execute(code)
         shown = []
@@ -48,6 +49,12 @@ class RunBlock(SphinxDirective):
         if output and 'hide-output' not in self.options:
             shown.append(self._literal(output.rstrip('\n'), 'text'))
         return shown
+
+    def _remember_page(self):
+        """Pages with snippets are read again at every build (see `setup`)."""
+        if not hasattr(self.env, 'runblock_pages'):
+            self.env.runblock_pages = set()
+        self.env.runblock_pages.add(self.env.docname)
 
     def _namespace(self):
         """The page's namespace, created (and set up) at its first snippet."""
@@ -83,7 +90,24 @@ class RunBlock(SphinxDirective):
         return block
 
 
+def _always_outdated(app, env, added, changed, removed):
+    """Snippet outputs depend on the whole package, not only on the page: rerun them."""
+    return sorted(getattr(env, 'runblock_pages', set()) - set(removed))
+
+
+def _purge(app, env, docname):
+    getattr(env, 'runblock_pages', set()).discard(docname)
+
+
+def _merge(app, env, docnames, other):
+    env.runblock_pages = getattr(env, 'runblock_pages', set()) | \
+        (getattr(other, 'runblock_pages', set()) & set(docnames))
+
+
 def setup(app):
-    """Register the directive (parallel builds are safe: state is per document)."""
+    """Register the directive and keep pages with snippets always out of date."""
     app.add_directive('runblock', RunBlock)
-    return {'version': '1', 'parallel_read_safe': True, 'parallel_write_safe': True}
+    app.connect('env-get-outdated', _always_outdated)
+    app.connect('env-purge-doc', _purge)
+    app.connect('env-merge-info', _merge)
+    return {'version': '2', 'parallel_read_safe': True, 'parallel_write_safe': True}

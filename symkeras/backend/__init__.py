@@ -7,10 +7,18 @@ from .config import (floatx, set_floatx, epsilon, set_epsilon, image_data_format
                      get_uid, reset_uids, clear_session, normalize_data_format,
                      get_nan_guard, set_nan_guard)
 from .variables import *  # noqa: F401,F403
+from .functions import *  # noqa: F401,F403
+from .reduce_ops import *  # noqa: F401,F403
 from .math_ops import *  # noqa: F401,F403
+from .shape_ops import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
+from .conv_ops import *  # noqa: F401,F403
 
 
 def backend():
-    """The name of the backend: 'symkeras'."""
+    """The name of the backend.
+
+    Returns:
+        'symkeras'.
+    """
     return 'symkeras'

@@ -1,4 +1,4 @@
-"""Backend math: arithmetic, reductions, comparisons, shape manipulation (Keras 2 names)."""
+"""Backend elementwise math: arithmetic, comparisons, casts, clipping, switch (Keras 2 names)."""
 import numpy as np
 
 from compiler import builders as B
@@ -6,164 +6,130 @@ from compiler import builders as B
 from .config import floatx
 
 
-def _t(x, like=None):
-    return B.as_tensor(x, like)
-
-
-def _float(x):
-    """Ints and bools become floatx (Keras's mean/var do the same)."""
-    return x if x.dtype.startswith('float') else B.cast(x, floatx())
-
-
-def dot(x, y):
-    """Matrix product; N-D x N-D contracts the last axis of x with the second-to-last of y
-    (Theano's dot)."""
-    x, y = _t(x, y if B.is_tensor(y) else None), _t(y, x if B.is_tensor(x) else None)
-    if y.ndim <= 2:
-        return B.dot(x, y)
-    perm = (y.ndim - 2,) + tuple(i for i in range(y.ndim) if i != y.ndim - 2)
-    flat_y = B.reshape(B.transpose(y, perm), (y.shape[-2], -1))
-    flat = B.dot(x, flat_y)
-    return B.reshape(flat, tuple(x.shape[:-1]) + tuple(y.shape[:-2]) + (y.shape[-1],))
-
-
-def batch_dot(x, y, axes=None):
-    """Batchwise dot product (Keras 2 semantics): for each sample, contract axis
-    axes[0] of x with axis axes[1] of y; the result has x's remaining axes, then y's
-    (a 1-D result becomes (batch, 1)).
-
-    Example: (batch, 3, 4) and (batch, 4, 5) with axes (2, 1) give (batch, 3, 5).
-    """
-    if axes is None:
-        axes = (x.ndim - 1, y.ndim - 2) if y.ndim > 2 else (x.ndim - 1, y.ndim - 1)
-    axes = (axes, axes) if isinstance(axes, int) else tuple(axes)
-    if len(axes) != 2 or not (0 < axes[0] % x.ndim and 0 < axes[1] % y.ndim):
-        raise ValueError(f"batch_dot: axes must be two non-batch axes, received {axes} for "
-                         f"shapes {x.shape}, {y.shape}")
-    axes = (axes[0] % x.ndim, axes[1] % y.ndim)
-    if None not in (x.shape[axes[0]], y.shape[axes[1]]) and \
-            x.shape[axes[0]] != y.shape[axes[1]]:
-        raise ValueError(f"batch_dot: cannot contract axis {axes[0]} of {x.shape} with axis "
-                         f"{axes[1]} of {y.shape}")
-    if x.ndim == 2 and y.ndim == 2:
-        return B.reduce_sum(x * y, axes[0], keepdims=True)
-    if x.ndim == 3 and y.ndim == 3 and axes == (2, 1):
-        return B.reduce_sum(B.expand_dims(x, 3) * B.expand_dims(y, 1), 2)
-    return _batch_contract(x, y, axes)
-
-
-def _batch_contract(x, y, axes):
-    """Move the contracted axes last, broadcast x's and y's other axes against each other
-    and sum the product over the contracted axis."""
-    x_rest = [a for a in range(1, x.ndim) if a != axes[0]]
-    y_rest = [a for a in range(1, y.ndim) if a != axes[1]]
-    x = B.transpose(x, [0] + x_rest + [axes[0]])
-    y = B.transpose(y, [0] + y_rest + [axes[1]])
-    x = B.expand_dims(x, tuple(range(1 + len(x_rest), 1 + len(x_rest) + len(y_rest))))
-    y = B.expand_dims(y, tuple(range(1, 1 + len(x_rest))))
-    out = B.reduce_sum(x * y, -1)
-    return B.expand_dims(out, 1) if out.ndim == 1 else out
-
-
-def gather(reference, indices):
-    """Rows of `reference` at integer `indices` (any shape): the embedding lookup."""
-    return B.gather(reference, B.cast(indices, 'int64'))
-
-
-def transpose(x):
-    return B.transpose(x)
-
-
-def permute_dimensions(x, pattern):
-    return B.transpose(x, tuple(pattern))
-
-
-def sum(x, axis=None, keepdims=False):  # noqa: A001
-    return B.reduce_sum(x, axis, keepdims)
-
-
-def mean(x, axis=None, keepdims=False):
-    return B.reduce_mean(_float(x), axis, keepdims)
-
-
-def max(x, axis=None, keepdims=False):  # noqa: A001
-    return B.reduce_max(x, axis, keepdims)
-
-
-def min(x, axis=None, keepdims=False):  # noqa: A001
-    return B.neg(B.reduce_max(B.neg(x), axis, keepdims))
-
-
-def prod(x, axis=None, keepdims=False):
-    """Product of elements: exp(sum(log|x|)) with the sign restored (zeros give zero)."""
-    x = _float(x)
-    magnitude = B.exp(B.reduce_sum(B.log(B.abs_(x)), axis, keepdims))
-    negatives = B.reduce_sum(B.cast(B.less(x, 0), x.dtype), axis, keepdims)
-    parity = negatives - B.floor(negatives / 2) * 2
-    return magnitude * (1 - parity * 2)
-
-
-def var(x, axis=None, keepdims=False):
-    x = _float(x)
-    centered = x - B.reduce_mean(x, axis, keepdims=True)
-    return B.reduce_mean(B.square(centered), axis, keepdims)
-
-
-def std(x, axis=None, keepdims=False):
-    return B.sqrt(var(x, axis, keepdims))
-
-
-def any(x, axis=None, keepdims=False):  # noqa: A001
-    return B.greater(B.reduce_max(B.cast(x, floatx()), axis, keepdims), 0)
-
-
-def all(x, axis=None, keepdims=False):  # noqa: A001
-    return B.greater(min(B.cast(x, floatx()), axis, keepdims), 0)
-
-
-def argmax(x, axis=-1):
-    return B.argmax(x, axis)
-
-
-def argmin(x, axis=-1):
-    return B.argmax(B.neg(x), axis)
-
-
 def square(x):
+    """Elementwise square.
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+
+    Example:
+        >>> K.eval(K.square(K.constant([-2., 3.])))
+        array([4., 9.], dtype=float32)
+    """
     return B.square(x)
 
 
 def abs(x):  # noqa: A001
+    """Elementwise absolute value.
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return B.abs_(x)
 
 
 def sqrt(x):
-    """Square root of x clipped to [0, inf), as Keras's Theano backend does."""
+    """Elementwise square root, of x clipped to [0, inf) as in Keras's Theano backend.
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+
+    Example:
+        >>> K.eval(K.sqrt(K.constant([4., -1.])))
+        array([2., 0.], dtype=float32)
+    """
     return B.sqrt(B.clip(x, 0.0, np.inf))
 
 
 def exp(x):
+    """Elementwise exponential.
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return B.exp(x)
 
 
 def log(x):
+    """Elementwise natural logarithm.
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return B.log(x)
 
 
 def round(x):  # noqa: A001
+    """Elementwise rounding to the nearest integer.
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return B.round_(x)
 
 
 def sign(x):
+    """Elementwise sign: -1, 0 or 1.
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return B.sign(x)
 
 
 def pow(x, a):  # noqa: A001
+    """Elementwise power x ** a.
+
+    Args:
+        x: tensor.
+        a: number or tensor (broadcast).
+
+    Returns:
+        A tensor.
+
+    Example:
+        >>> K.eval(K.pow(K.constant([2., 3.]), 2))
+        array([4., 9.], dtype=float32)
+    """
     return B.power(x, a)
 
 
 def clip(x, min_value, max_value):
-    """Clip to [min_value, max_value]; max below min becomes min (Keras)."""
+    """Clip to [min_value, max_value]; max below min becomes min (Keras).
+
+    Args:
+        x: tensor.
+        min_value: lower bound (None: no lower bound).
+        max_value: upper bound (None: no upper bound).
+
+    Returns:
+        A tensor of the same shape.
+
+    Example:
+        >>> K.eval(K.clip(K.constant([-1., 0.5, 2.]), 0., 1.))
+        array([0. , 0.5, 1. ], dtype=float32)
+    """
     min_value = -np.inf if min_value is None else min_value
     max_value = np.inf if max_value is None else max_value
     max_value = max_value if max_value >= min_value else min_value
@@ -171,103 +137,190 @@ def clip(x, min_value, max_value):
 
 
 def maximum(x, y):
+    """Elementwise maximum.
+
+    Args:
+        x: tensor or number.
+        y: tensor or number; the shapes broadcast as in numpy.
+
+    Returns:
+        Tensor of the broadcast shape.
+
+    Example:
+        >>> K.eval(K.maximum(K.constant([1., 5.]), 2.))
+        array([2., 5.], dtype=float32)
+    """
     return B.maximum(x, y)
 
 
 def minimum(x, y):
+    """Elementwise minimum.
+
+    Args:
+        x: tensor or number.
+        y: tensor or number; the shapes broadcast as in numpy.
+
+    Returns:
+        Tensor of the broadcast shape.
+    """
     return B.minimum(x, y)
 
 
 def equal(x, y):
+    """Elementwise equality (elementwise x == y), as a bool tensor.
+
+    Args:
+        x: tensor or number.
+        y: tensor or number; the shapes broadcast as in numpy.
+
+    Returns:
+        Tensor of the broadcast shape.
+    """
     return B.equal(x, y)
 
 
 def not_equal(x, y):
+    """Elementwise inequality (elementwise x != y), as a bool tensor.
+
+    Args:
+        x: tensor or number.
+        y: tensor or number; the shapes broadcast as in numpy.
+
+    Returns:
+        Tensor of the broadcast shape.
+    """
     return B.not_equal(x, y)
 
 
 def greater(x, y):
+    """Elementwise comparison (elementwise x > y), as a bool tensor.
+
+    Args:
+        x: tensor or number.
+        y: tensor or number; the shapes broadcast as in numpy.
+
+    Returns:
+        Tensor of the broadcast shape.
+    """
     return B.greater(x, y)
 
 
 def greater_equal(x, y):
+    """Elementwise comparison (elementwise x >= y), as a bool tensor.
+
+    Args:
+        x: tensor or number.
+        y: tensor or number; the shapes broadcast as in numpy.
+
+    Returns:
+        Tensor of the broadcast shape.
+    """
     return B.greater_equal(x, y)
 
 
 def less(x, y):
+    """Elementwise comparison (elementwise x < y), as a bool tensor.
+
+    Args:
+        x: tensor or number.
+        y: tensor or number; the shapes broadcast as in numpy.
+
+    Returns:
+        Tensor of the broadcast shape.
+    """
     return B.less(x, y)
 
 
 def less_equal(x, y):
+    """Elementwise comparison (elementwise x <= y), as a bool tensor.
+
+    Args:
+        x: tensor or number.
+        y: tensor or number; the shapes broadcast as in numpy.
+
+    Returns:
+        Tensor of the broadcast shape.
+    """
     return B.less_equal(x, y)
 
 
 def cast(x, dtype):
+    """`x` converted to `dtype`.
+
+    Args:
+        x: tensor.
+        dtype: 'float32', 'float64', 'int64', 'int32', 'uint8' or 'bool'.
+
+    Returns:
+        A tensor.
+
+    Example:
+        >>> K.eval(K.cast(K.constant([1.7, -1.7]), 'int64'))
+        array([ 1, -1])
+    """
     return B.cast(x, dtype)
 
 
-def reshape(x, shape):
-    return B.reshape(x, tuple(shape))
-
-
-def flatten(x):
-    return B.reshape(x, (-1,))
-
-
-def batch_flatten(x):
-    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...)."""
-    rest = x.shape[1:]
-    if None in rest:
-        raise ValueError(f"batch_flatten: needs static non-batch dimensions, received "
-                         f"shape {x.shape}")
-    return B.reshape(x, (-1, int(np.prod(rest))))
-
-
-def expand_dims(x, axis=-1):
-    return B.expand_dims(x, axis if axis >= 0 else x.ndim + 1 + axis)
-
-
-def squeeze(x, axis):
-    return B.squeeze(x, axis)
-
-
-def concatenate(tensors, axis=-1):
-    return B.concat(list(tensors), axis)
-
-
-def stack(x, axis=0):
-    tensors = list(x)
-    axis = axis if axis >= 0 else tensors[0].ndim + 1 + axis
-    return B.concat([B.expand_dims(t, axis) for t in tensors], axis)
-
-
 def cast_to_floatx(x):
-    """A numpy array of x in floatx."""
+    """A numpy array of `x` in floatx.
+
+    Args:
+        x: number or array.
+
+    Returns:
+        numpy array.
+    """
     return np.asarray(x, dtype=floatx())
 
 
-def repeat(x, n):
-    """(batch, dim) -> (batch, n, dim)."""
-    return B.concat([B.expand_dims(x, 1)] * n, 1)
-
-
-def repeat_elements(x, rep, axis):
-    """Repeat each slice of x `rep` times along `axis` (static size)."""
-    axis = axis % x.ndim
-    pieces = [B.slice_axis(x, axis, i, i + 1) for i in range(x.shape[axis])]
-    return B.concat([p for p in pieces for _ in range(rep)], axis)
-
-
 def switch(condition, then_expression, else_expression):
-    """Elementwise (or scalar) choice; callables are called first."""
+    """Elementwise (or scalar) choice; callables are called first.
+
+    Args:
+        condition: bool tensor (or a scalar), broadcast against the branches.
+        then_expression: tensor (or callable returning one) chosen where condition holds.
+        else_expression: tensor (or callable returning one) chosen elsewhere.
+
+    Returns:
+        A tensor.
+
+    Example:
+        >>> x = K.constant([-1., 2.])
+        >>> K.eval(K.switch(K.greater(x, 0.), x, K.zeros_like(x)))
+        array([0., 2.], dtype=float32)
+    """
     then_expression = then_expression() if callable(then_expression) else then_expression
     else_expression = else_expression() if callable(else_expression) else else_expression
     return B.where(condition, then_expression, else_expression)
 
 
 def l2_normalize(x, axis=None):
+    """`x` divided by its L2 norm along `axis` (norm floored at 1e-6).
+
+    Args:
+        x: tensor.
+        axis: the axis (None: all).
+
+    Returns:
+        A tensor of the same shape.
+
+    Example:
+        >>> K.eval(K.l2_normalize(K.constant([[3., 4.]]), axis=-1))
+        array([[0.6, 0.8]], dtype=float32)
+    """
     norm = B.reduce_sum(B.square(x), axis, keepdims=True)
     return x / B.sqrt(B.maximum(norm, 1e-12))
 
 
-__all__ = [n for n in dir() if not n.startswith('_') and n not in ('np', 'B')]
+# Reductions and shape functions live in reduce_ops.py and shape_ops.py (file size); this
+# module's __all__ still names them, since code (Lambda deserialization) reads
+# `K.math_ops.__all__` as the list of the backend's pure math functions.
+from .reduce_ops import *  # noqa: E402,F401,F403
+from .reduce_ops import __all__ as _REDUCE_ALL  # noqa: E402
+from .shape_ops import *  # noqa: E402,F401,F403
+from .shape_ops import __all__ as _SHAPE_ALL  # noqa: E402
+
+_ELEMENTWISE = ['square', 'abs', 'sqrt', 'exp', 'log', 'round', 'sign', 'pow', 'clip', 'maximum',
+                'minimum', 'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
+                'cast', 'cast_to_floatx', 'switch', 'l2_normalize']
+__all__ = _ELEMENTWISE + _REDUCE_ALL + _SHAPE_ALL

@@ -1,17 +1,12 @@
-"""Backend neural-network functions: activations, losses, convolution, pooling, padding,
-resizing, random numbers, dropout."""
+"""Backend neural-network functions: activations, losses, normalization, random numbers,
+dropout and the learning phase."""
 import numpy as np
 
 from compiler import builders as B
 from compiler.ir import is_tensor
-from compiler.ops.movement import Pad, Crop
-from compiler.ops.nn import Conv2DGradInput
 
-from .config import epsilon, learning_phase, normalize_data_format
+from .config import epsilon, learning_phase
 from .variables import variable
-
-POOL_MODES = ('max', 'avg')
-PADDINGS = ('valid', 'same')
 
 
 def relu(x, alpha=0., max_value=None, threshold=0.):
@@ -23,6 +18,13 @@ def relu(x, alpha=0., max_value=None, threshold=0.):
         alpha: slope below the threshold (0: a plain relu).
         max_value: saturation cap (None: none); the capped part is clipped to [0, cap].
         threshold: below it the unit is off (0 by default).
+
+    Returns:
+        Tensor of the same shape.
+
+    Example:
+        >>> K.eval(K.relu(K.constant([-1., 2., 9.]), max_value=6.))
+        array([0., 2., 6.], dtype=float32)
     """
     if threshold:
         negative = B.relu(B.neg(x) + threshold) if alpha else None
@@ -38,24 +40,62 @@ def relu(x, alpha=0., max_value=None, threshold=0.):
 
 
 def elu(x, alpha=1.):
+    """Exponential linear unit: x if x > 0 else alpha * (exp(x) - 1).
+
+    Args:
+        x: tensor.
+        alpha: scale of the negative part (default 1).
+
+    Returns:
+        Tensor of the same shape.
+    """
     return B.where(B.greater(x, 0), x, B.expm1(x) * alpha)
 
 
 def selu(x):
-    """Scaled ELU (Klambauer et al., 2017)."""
+    """Scaled ELU (Klambauer et al., 2017).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     alpha, scale = 1.6732632423543772, 1.0507009873554805
     return elu(x, alpha) * scale
 
 
 def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
-    """(x - mean) / sqrt(var + epsilon) * gamma + beta."""
+    """(x - mean) / sqrt(var + epsilon) * gamma + beta.
+
+    Args:
+        x: tensor.
+        mean: mean, broadcast against x.
+        var: variance, broadcast against x.
+        beta: offset, or None.
+        gamma: scale, or None.
+        axis: the normalized axis (for Keras compatibility; the statistics broadcast).
+        epsilon: added to the variance.
+
+    Returns:
+        Tensor of x's shape.
+    """
     out = (x - mean) / B.sqrt(var + epsilon)
     out = out if gamma is None else out * gamma
     return out if beta is None else out + beta
 
 
 def in_top_k(predictions, targets, k):
-    """Whether each target class is among the k largest predictions of its row."""
+    """Whether each target class is among the k largest predictions of its row.
+
+    Args:
+        predictions: tensor of shape (batch, classes).
+        targets: integer class indices of shape (batch,).
+        k: how many of the largest predictions count.
+
+    Returns:
+        bool tensor of shape (batch,).
+    """
     targets = B.cast(B.reshape(targets, (-1,)), 'int64')
     classes = predictions.shape[-1]
     one_hot = B.equal(B.expand_dims(targets, 1),
@@ -67,27 +107,83 @@ def in_top_k(predictions, targets, k):
 
 
 def sigmoid(x):
+    """Logistic sigmoid 1 / (1 + exp(-x)).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+
+    Example:
+        >>> K.eval(K.sigmoid(K.constant([0.])))
+        array([0.5], dtype=float32)
+    """
     return B.sigmoid(x)
 
 
 def hard_sigmoid(x):
+    """Piecewise-linear sigmoid: clip(0.2 * x + 0.5, 0, 1).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return B.clip(x * 0.2 + 0.5, 0.0, 1.0)
 
 
 def tanh(x):
+    """Hyperbolic tangent.
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return B.tanh(x)
 
 
 def softplus(x):
+    """Softplus: log(1 + exp(x)), computed stably.
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return B.softplus(x)
 
 
 def softsign(x):
+    """Softsign: x / (1 + abs(x)).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        Tensor of the same shape.
+    """
     return x / (B.abs_(x) + 1)
 
 
 def softmax(x, axis=-1):
-    """Softmax over `axis` (the last by default)."""
+    """Softmax over `axis` (the last by default).
+
+    Args:
+        x: tensor.
+        axis: the normalized axis.
+
+    Returns:
+        Tensor of the same shape; entries along `axis` are positive and sum to 1.
+
+    Example:
+        >>> K.eval(K.softmax(K.constant([[0., 0.]])))
+        array([[0.5, 0.5]], dtype=float32)
+    """
     if axis in (-1, x.ndim - 1):
         return B.softmax(x)
     shifted = B.exp(x - B.reduce_max(x, axis, keepdims=True))
@@ -101,7 +197,22 @@ def _log_softmax(z, axis):
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """-sum(target * log(output)) over `axis`; output rescaled to sum to 1 and clipped to
-    [eps, 1 - eps] (Keras 2.2.4); with from_logits, a stable log-softmax."""
+    [eps, 1 - eps] (Keras 2.2.4); with from_logits, a stable log-softmax.
+
+    Args:
+        target: one-hot targets, shape (batch, classes) (target first, as Keras 2.2.4).
+        output: probabilities (or logits with from_logits=True), same shape.
+        from_logits: whether `output` holds logits.
+        axis: the class axis.
+
+    Returns:
+        Tensor of shape (batch,).
+
+    Example:
+        >>> loss = K.categorical_crossentropy(K.constant([[0., 1.]]), K.constant([[0.5, 0.5]]))
+        >>> np.round(K.eval(loss), 4)
+        array([0.6931], dtype=float32)
+    """
     target = B.as_tensor(target, output)
     if from_logits:
         return B.neg(B.reduce_sum(target * _log_softmax(output, axis), axis))
@@ -111,7 +222,20 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    """Crossentropy with integer class targets of shape (batch,) or (batch, 1)."""
+    """Crossentropy with integer class targets of shape (batch,) or (batch, 1).
+
+    Args:
+        target: integer class indices, shape (batch,) or (batch, 1).
+        output: probabilities (or logits with from_logits=True), shape (batch, classes).
+        from_logits: whether `output` holds logits.
+        axis: the class axis.
+
+    Returns:
+        Tensor of shape (batch,).
+
+    Raises:
+        ValueError: the number of classes is unknown.
+    """
     classes = output.shape[axis]
     if classes is None:
         raise ValueError(f"sparse_categorical_crossentropy: the number of classes (axis "
@@ -125,156 +249,26 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def binary_crossentropy(target, output, from_logits=False):
-    """Elementwise -(t log p + (1 - t) log(1 - p)), p clipped to [eps, 1 - eps]."""
+    """Elementwise -(t log p + (1 - t) log(1 - p)), p clipped to [eps, 1 - eps].
+
+    Args:
+        target: targets in [0, 1].
+        output: probabilities (or logits with from_logits=True), same shape.
+        from_logits: whether `output` holds logits.
+
+    Returns:
+        Tensor of the same shape (not reduced).
+
+    Example:
+        >>> loss = K.binary_crossentropy(K.constant([1.]), K.constant([0.5]))
+        >>> np.round(K.eval(loss), 4)
+        array([0.6931], dtype=float32)
+    """
     target = B.as_tensor(target, output)
     if from_logits:
         return B.relu(output) - output * target + B.softplus(B.neg(B.abs_(output)))
     output = B.clip(output, epsilon(), 1.0 - epsilon())
     return B.neg(target * B.log(output) + (1 - target) * B.log(1 - output))
-
-
-def bias_add(x, bias, data_format=None):
-    data_format = normalize_data_format(data_format)
-    if data_format == 'channels_first' and x.ndim > 2:
-        shape = (1, bias.shape[0]) + (1,) * (x.ndim - 2)
-        return x + B.reshape(bias, shape)
-    return x + bias
-
-
-def _to_nhwc(x, data_format):
-    return B.transpose(x, (0, 2, 3, 1)) if data_format == 'channels_first' else x
-
-
-def _from_nhwc(x, data_format):
-    return B.transpose(x, (0, 3, 1, 2)) if data_format == 'channels_first' else x
-
-
-def _check_padding(where, padding):
-    if padding not in PADDINGS:
-        raise ValueError(f"{where}: unknown padding {padding!r}; expected one of {PADDINGS}")
-
-
-def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
-           dilation_rate=(1, 1)):
-    """2-D convolution; kernel of shape (rows, cols, in_channels, filters)."""
-    data_format = normalize_data_format(data_format)
-    _check_padding('conv2d', padding)
-    out = B.conv2d(_to_nhwc(x, data_format), kernel, tuple(strides), padding,
-                   tuple(dilation_rate))
-    return _from_nhwc(out, data_format)
-
-
-def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
-           pool_mode='max'):
-    """2-D pooling ('max' or 'avg')."""
-    data_format = normalize_data_format(data_format)
-    _check_padding('pool2d', padding)
-    if pool_mode not in POOL_MODES:
-        raise ValueError(f"pool2d: invalid pool_mode {pool_mode!r}; expected one of "
-                         f"{POOL_MODES}")
-    x = _to_nhwc(x, data_format)
-    if pool_mode == 'max':
-        out = B.maxpool2d(x, tuple(pool_size), tuple(strides), padding)
-    else:
-        out = B.avgpool2d(x, tuple(pool_size), tuple(strides), padding)
-    return _from_nhwc(out, data_format)
-
-
-def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
-    """1-D convolution of (batch, steps, channels) with a (width, in, filters) kernel.
-
-    Runs as a 2-D convolution on (batch, steps, 1, channels). 'causal' padding pads
-    dilation_rate * (width - 1) zeros on the left, so no output sees a later step.
-    """
-    data_format = normalize_data_format(data_format)
-    if padding not in PADDINGS + ('causal',):
-        raise ValueError(f"conv1d: unknown padding {padding!r}; expected one of "
-                         f"{PADDINGS + ('causal',)}")
-    if data_format == 'channels_first':
-        x = B.transpose(x, (0, 2, 1))
-    if padding == 'causal':
-        x = temporal_padding(x, (dilation_rate * (kernel.shape[0] - 1), 0))
-        padding = 'valid'
-    kernel_2d = B.reshape(kernel, (kernel.shape[0], 1) + tuple(kernel.shape[1:]))
-    out = B.conv2d(B.expand_dims(x, 2), kernel_2d, (strides, 1), padding,
-                   (dilation_rate, 1))
-    out = B.squeeze(out, 2)
-    return B.transpose(out, (0, 2, 1)) if data_format == 'channels_first' else out
-
-
-def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
-                     data_format=None, dilation_rate=(1, 1)):
-    """Transposed 2-D convolution (the gradient of conv2d with respect to its input).
-
-    Args:
-        x: (batch, rows, cols, in_channels) (channels_last).
-        kernel: (rows, cols, out_channels, in_channels).
-        output_shape: the output shape, batch first (its batch entry may be None), in
-            the order of data_format.
-    """
-    data_format = normalize_data_format(data_format)
-    _check_padding('conv2d_transpose', padding)
-    shape = tuple(output_shape)
-    out_hw = shape[2:4] if data_format == 'channels_first' else shape[1:3]
-    x = _to_nhwc(x, data_format)
-    expected = [None if n is None else -(-n // s) if padding == 'same'
-                else (n - (k - 1) * d - 1) // s + 1
-                for n, k, s, d in zip(out_hw, kernel.shape[:2], strides, dilation_rate)]
-    if None in out_hw or any(e is not None and n is not None and e != n
-                             for e, n in zip(expected, x.shape[1:3])):
-        raise ValueError(f"conv2d_transpose: output_shape {shape} does not match an input "
-                         f"of shape {x.shape} with kernel {kernel.shape}, strides "
-                         f"{tuple(strides)} and padding {padding!r}")
-    op = Conv2DGradInput(input_hw=tuple(out_hw), strides=tuple(strides), padding=padding,
-                         dilation=tuple(dilation_rate))
-    return _from_nhwc(op(x, kernel), data_format)
-
-
-def temporal_padding(x, padding=(1, 1)):
-    """Pad the steps axis of a (batch, steps, features) tensor with zeros."""
-    return Pad(pads=((0, 0), tuple(padding), (0, 0)), value=0.0)(x)
-
-
-def _spatial_pairs(x, pairs, data_format):
-    """One (before, after) pair per axis of a 4-D tensor, `pairs` on rows and cols."""
-    rows, cols = (tuple(int(v) for v in p) for p in pairs)
-    if normalize_data_format(data_format) == 'channels_first':
-        return ((0, 0), (0, 0), rows, cols)
-    return ((0, 0), rows, cols, (0, 0))
-
-
-def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
-    """Pad rows and cols of a 4-D tensor with zeros: ((top, bottom), (left, right))."""
-    return Pad(pads=_spatial_pairs(x, padding, data_format), value=0.0)(x)
-
-
-def spatial_2d_cropping(x, cropping=((1, 1), (1, 1)), data_format=None):
-    """Remove ((top, bottom), (left, right)) cells from the rows and cols of a 4-D tensor
-    (spatial_2d_padding's adjoint; works for rows and cols of unknown size)."""
-    return Crop(crops=_spatial_pairs(x, cropping, data_format))(x)
-
-
-def resize_images(x, height_factor, width_factor, data_format=None,
-                  interpolation='nearest'):
-    """Nearest-neighbour upsampling of rows and cols by integer factors.
-
-    Built as reshape -> broadcast (a product with ones) -> reshape, so it fuses and its
-    gradient is the sum over each block.
-    """
-    if interpolation != 'nearest':
-        raise ValueError(f"resize_images: unknown interpolation {interpolation!r}; valid "
-                         "choices: 'nearest'")
-    data_format = normalize_data_format(data_format)
-    x = _to_nhwc(x, data_format)
-    _, rows, cols, channels = x.shape
-    if None in (rows, cols, channels):
-        raise ValueError(f"resize_images: needs static rows, cols and channels, received "
-                         f"shape {x.shape} (channels_last)")
-    grid = B.reshape(x, (-1, rows, 1, cols, 1, channels))
-    ones = np.ones((1, 1, height_factor, 1, width_factor, 1), x.dtype)
-    spread = grid * B.as_tensor(ones)
-    out = B.reshape(spread, (-1, rows * height_factor, cols * width_factor, channels))
-    return _from_nhwc(out, data_format)
 
 
 def _random_state(seed):
@@ -287,7 +281,16 @@ def _random_state(seed):
 
 
 def random_uniform(shape_like, seed=None, dtype=None):
-    """Uniform [0, 1) numbers shaped like the tensor `shape_like`, new at every call."""
+    """Uniform [0, 1) numbers shaped like the tensor `shape_like`, new at every call.
+
+    Args:
+        shape_like: tensor whose shape the result takes.
+        seed: integer seed (None: a random one).
+        dtype: defaults to shape_like's dtype.
+
+    Returns:
+        A tensor; each call of the compiled function draws new numbers.
+    """
     return B.random_uniform(shape_like, _random_state(seed), dtype or shape_like.dtype)
 
 
@@ -295,6 +298,16 @@ def random_normal(shape_like, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Normal numbers shaped like the tensor `shape_like`, new at every call.
 
     A Box-Muller transform of two uniform draws: sqrt(-2 log(1 - u1)) * cos(2 pi u2).
+
+    Args:
+        shape_like: tensor whose shape the result takes.
+        mean: mean.
+        stddev: standard deviation.
+        dtype: defaults to shape_like's float dtype (or float32).
+        seed: integer seed (None: a random one).
+
+    Returns:
+        A tensor; each call of the compiled function draws new numbers.
     """
     dtype = dtype or (shape_like.dtype if shape_like.dtype.startswith('float') else 'float32')
     pair = B.concat([B.expand_dims(shape_like, 0)] * 2, 0)
@@ -321,7 +334,20 @@ def _cos_2pi(u):
 
 
 def dropout(x, level, noise_shape=None, seed=None):
-    """Zero each element with probability `level`, scale the rest by 1 / (1 - level)."""
+    """Zero each element with probability `level`, scale the rest by 1 / (1 - level).
+
+    Args:
+        x: tensor.
+        level: probability of dropping an element, in [0, 1).
+        noise_shape: optional shape of the mask (1 where the mask is shared).
+        seed: integer seed.
+
+    Returns:
+        Tensor of x's shape. Use it inside `in_train_phase` to drop only while training.
+
+    Raises:
+        ValueError: `level` outside [0, 1).
+    """
     if not 0 <= level < 1:
         raise ValueError(f"dropout: level must be in [0, 1), received {level}")
     ref = x
@@ -334,7 +360,22 @@ def dropout(x, level, noise_shape=None, seed=None):
 
 
 def in_train_phase(x, alt, training=None):
-    """x in the training phase, alt otherwise (callables are called)."""
+    """x in the training phase, alt otherwise (callables are called).
+
+    Args:
+        x: tensor (or callable returning one) used while training.
+        alt: tensor (or callable returning one) used otherwise.
+        training: optional phase (0, 1 or a tensor) overriding `learning_phase()`.
+
+    Returns:
+        A tensor (or `x` / `alt` itself when the phase is a Python constant).
+
+    Example:
+        >>> x = K.placeholder(shape=(2,))
+        >>> y = K.in_train_phase(x * 0., x)
+        >>> K.function([x], [y])([np.ones(2, 'float32')])   # the phase is 0 by default
+        [array([1., 1.], dtype=float32)]
+    """
     training = learning_phase() if training is None else training
     if not is_tensor(training):
         chosen = x if training in (1, True) else alt
@@ -347,9 +388,27 @@ def in_train_phase(x, alt, training=None):
 
 
 def in_test_phase(x, alt, training=None):
+    """`x` at test time, `alt` while training (the opposite of `in_train_phase`).
+
+    Args:
+        x: tensor (or callable returning one) used when the learning phase is 0.
+        alt: tensor (or callable returning one) used when it is 1.
+        training: optional phase overriding `learning_phase()`.
+
+    Returns:
+        A tensor.
+    """
     return in_train_phase(alt, x, training)
 
 
-__all__ = [n for n in dir() if not n.startswith('_') and n not in (
-    'np', 'B', 'is_tensor', 'epsilon', 'learning_phase', 'normalize_data_format',
-    'variable', 'POOL_MODES', 'PADDINGS', 'Pad', 'Crop', 'Conv2DGradInput')]
+# Convolution, pooling and padding live in conv_ops.py (file size); this module's __all__
+# still names them, since code (Lambda deserialization) reads `K.nn.__all__` as part of the
+# list of the backend's pure tensor functions.
+from .conv_ops import *  # noqa: E402,F401,F403
+from .conv_ops import __all__ as _CONV_ALL  # noqa: E402
+
+_NN = ['relu', 'elu', 'selu', 'batch_normalization', 'in_top_k', 'sigmoid', 'hard_sigmoid', 'tanh',
+       'softplus', 'softsign', 'softmax', 'categorical_crossentropy',
+       'sparse_categorical_crossentropy', 'binary_crossentropy', 'random_uniform', 'random_normal',
+       'dropout', 'in_train_phase', 'in_test_phase']
+__all__ = _NN + _CONV_ALL

@@ -1,30 +1,62 @@
-"""Backend: creating tensors and variables, reading/writing values, compiled functions."""
+"""Backend: creating placeholders, variables and constants; shapes; reading and writing
+values."""
 import numpy as np
 
-from compiler import autodiff, builders as B
-from compiler.function import function as compile_function
-from compiler.graph import graph_inputs
-from compiler.ir import Tensor, Variable, constant as ir_constant, is_tensor as _is_tensor
-from compiler.ir import placeholder as ir_placeholder, normalize_dtype
+from compiler import builders as B
+from compiler.ir import Variable, constant as ir_constant, is_tensor as _is_tensor
+from compiler.ir import placeholder as ir_placeholder
 
-from .config import floatx, learning_phase, get_nan_guard
+from .config import floatx
 
 
 def is_tensor(x):
-    """True for symbolic tensors (placeholders, variables, op outputs)."""
+    """Whether `x` is a symbolic tensor (a placeholder, variable, constant or op output).
+
+    Args:
+        x: anything.
+
+    Returns:
+        bool.
+
+    Example:
+        >>> K.is_tensor(K.placeholder(shape=(2,))), K.is_tensor(np.zeros(2))
+        (True, False)
+    """
     return _is_tensor(x)
 
 
 def is_placeholder(x):
+    """Whether `x` is a placeholder (an input of a compiled function).
+
+    Args:
+        x: anything.
+
+    Returns:
+        bool.
+    """
     return _is_tensor(x) and x.kind == 'input'
 
 
 def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
-    """A symbolic input. Example: `x = K.placeholder(shape=(None, 784))`.
+    """A symbolic input: the arrays a compiled function takes.
 
     Args:
-        shape: tuple, None for unknown dimensions; or give `ndim`.
+        shape: tuple, None for unknown dimensions (the batch); or give `ndim`.
+        ndim: number of dimensions, all unknown.
         dtype: defaults to `floatx()`.
+        sparse: must be False (sparse tensors are not supported).
+        name: the name compiled functions use in their error messages.
+
+    Returns:
+        A symbolic tensor.
+
+    Raises:
+        ValueError: neither shape nor ndim given, or sparse=True.
+
+    Example:
+        >>> x = K.placeholder(shape=(None, 784))
+        >>> K.int_shape(x), K.dtype(x)
+        ((None, 784), 'float32')
     """
     if sparse:
         raise ValueError("placeholder: sparse tensors are not supported")
@@ -39,9 +71,24 @@ def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
 
 
 def variable(value, dtype=None, name=None, constraint=None):
-    """A variable holding `value` (numpy array or number), of `dtype` (default floatx).
+    """A variable: a leaf of the graph holding a numpy value (weights, optimizer state).
 
-    Example: `w = K.variable(np.zeros((3, 2)))`.
+    Args:
+        value: numpy array or number.
+        dtype: defaults to `floatx()`.
+        name: name of the variable.
+        constraint: optional callable applied after each optimizer update.
+
+    Returns:
+        A variable tensor.
+
+    Raises:
+        TypeError: `value` is a symbolic tensor.
+
+    Example:
+        >>> w = K.variable(np.zeros((3, 2)), name='w')
+        >>> K.get_value(w).shape, K.dtype(w)
+        ((3, 2), 'float32')
     """
     if _is_tensor(value):
         raise TypeError(f"variable: expected a numpy value, received tensor {value!r}")
@@ -57,45 +104,164 @@ def variable(value, dtype=None, name=None, constraint=None):
 
 
 def constant(value, dtype=None, shape=None, name=None):
+    """A constant tensor.
+
+    Args:
+        value: number or array; with `shape`, a number filling that shape.
+        dtype: defaults to `floatx()`.
+        shape: optional shape to fill with `value`.
+        name: name of the constant.
+
+    Returns:
+        A constant tensor.
+
+    Example:
+        >>> K.eval(K.constant(2., shape=(2, 2)))
+        array([[2., 2.],
+               [2., 2.]], dtype=float32)
+    """
     dtype = dtype or floatx()
     array = np.full(shape, value, dtype) if shape is not None else np.asarray(value, dtype)
     return ir_constant(array, name=name)
 
 
 def zeros(shape, dtype=None, name=None):
+    """A variable of zeros.
+
+    Args:
+        shape: tuple of ints.
+        dtype: defaults to `floatx()`.
+        name: name of the variable.
+
+    Returns:
+        A variable.
+
+    Example:
+        >>> K.eval(K.zeros((2,)))
+        array([0., 0.], dtype=float32)
+    """
     return variable(np.zeros(shape), dtype, name)
 
 
 def ones(shape, dtype=None, name=None):
+    """A variable of ones.
+
+    Args:
+        shape: tuple of ints.
+        dtype: defaults to `floatx()`.
+        name: name of the variable.
+
+    Returns:
+        A variable.
+
+    Example:
+        >>> K.eval(K.ones((2,)))
+        array([1., 1.], dtype=float32)
+    """
     return variable(np.ones(shape), dtype, name)
 
 
 def eye(size, dtype=None, name=None):
+    """A variable holding the identity matrix.
+
+    Args:
+        size: number of rows and columns.
+        dtype: defaults to `floatx()`.
+        name: name of the variable.
+
+    Returns:
+        A variable of shape (size, size).
+    """
     return variable(np.eye(size), dtype, name)
 
 
 def zeros_like(x, dtype=None, name=None):
+    """A tensor of zeros with the shape (and dtype, unless given) of `x`.
+
+    Args:
+        x: tensor.
+        dtype: optional dtype of the result.
+        name: unused (Keras compatibility).
+
+    Returns:
+        A tensor.
+
+    Example:
+        >>> K.eval(K.zeros_like(K.constant([1., 2.])))
+        array([0., 0.], dtype=float32)
+    """
     out = B.zeros_like(x)
     return B.cast(out, dtype) if dtype else out
 
 
 def ones_like(x, dtype=None, name=None):
+    """A tensor of ones with the shape (and dtype, unless given) of `x`.
+
+    Args:
+        x: tensor.
+        dtype: optional dtype of the result.
+        name: unused (Keras compatibility).
+
+    Returns:
+        A tensor.
+
+    Example:
+        >>> K.eval(K.ones_like(K.constant([1., 2.])))
+        array([1., 1.], dtype=float32)
+    """
     out = B.ones_like(x)
     return B.cast(out, dtype) if dtype else out
 
 
 def random_uniform_variable(shape, low, high, dtype=None, name=None, seed=None):
+    """A variable of uniform random values in [low, high).
+
+    Args:
+        shape: tuple of ints.
+        low: lower bound.
+        high: upper bound.
+        dtype: defaults to `floatx()`.
+        name: name of the variable.
+        seed: integer seed (same seed, same values).
+
+    Returns:
+        A variable.
+    """
     rng = np.random.RandomState(seed)
     return variable(rng.uniform(low, high, size=shape), dtype, name)
 
 
 def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None):
+    """A variable of normal random values.
+
+    Args:
+        shape: tuple of ints.
+        mean: mean.
+        scale: standard deviation.
+        dtype: defaults to `floatx()`.
+        name: name of the variable.
+        seed: integer seed (same seed, same values).
+
+    Returns:
+        A variable.
+    """
     rng = np.random.RandomState(seed)
     return variable(rng.normal(mean, scale, size=shape), dtype, name)
 
 
 def int_shape(x):
-    """The static shape of x as a tuple of ints and None."""
+    """The static shape of `x`: a tuple of ints, None where unknown (the batch).
+
+    Args:
+        x: tensor, variable or numpy array.
+
+    Returns:
+        tuple.
+
+    Example:
+        >>> K.int_shape(K.placeholder(shape=(None, 28, 28, 1)))
+        (None, 28, 28, 1)
+    """
     if hasattr(x, '_keras_shape'):
         return tuple(x._keras_shape)
     if _is_tensor(x):
@@ -104,131 +270,118 @@ def int_shape(x):
 
 
 def ndim(x):
+    """The number of dimensions of `x`.
+
+    Args:
+        x: tensor or array.
+
+    Returns:
+        int.
+
+    Example:
+        >>> K.ndim(K.placeholder(shape=(None, 3)))
+        2
+    """
     return len(int_shape(x))
 
 
 def dtype(x):
+    """The dtype of `x` as a string.
+
+    Args:
+        x: tensor or array.
+
+    Returns:
+        str, e.g. 'float32'.
+
+    Example:
+        >>> K.dtype(K.variable(np.zeros(2), dtype='float64'))
+        'float64'
+    """
     return x.dtype if _is_tensor(x) else np.asarray(x).dtype.name
 
 
 def count_params(x):
+    """The number of scalars in `x`.
+
+    Args:
+        x: a variable (or any tensor of static shape).
+
+    Returns:
+        int.
+
+    Example:
+        >>> K.count_params(K.zeros((3, 4)))
+        12
+    """
     return int(np.prod(int_shape(x)))
 
 
 def get_value(x):
-    """The current numpy value of a variable."""
+    """The current value of a variable.
+
+    Args:
+        x: a variable.
+
+    Returns:
+        numpy array.
+
+    Raises:
+        TypeError: `x` is not a variable.
+
+    Example:
+        >>> K.get_value(K.variable([1., 2.]))
+        array([1., 2.], dtype=float32)
+    """
     if not isinstance(x, Variable):
         raise TypeError(f"get_value: expected a variable, received {x!r}")
     return x.get_value()
 
 
 def set_value(x, value):
+    """Set the value of a variable (converted to its dtype).
+
+    Args:
+        x: a variable.
+        value: numpy array or number of the variable's shape.
+
+    Raises:
+        TypeError: `x` is not a variable.
+
+    Example:
+        >>> v = K.variable(0.)
+        >>> K.set_value(v, 3.)
+        >>> K.get_value(v)
+        array(3., dtype=float32)
+    """
     if not isinstance(x, Variable):
         raise TypeError(f"set_value: expected a variable, received {x!r}")
     x.set_value(np.asarray(value, dtype=x.dtype))
 
 
 def batch_get_value(xs):
+    """The values of several variables.
+
+    Args:
+        xs: list of variables.
+
+    Returns:
+        list of numpy arrays.
+    """
     return [get_value(x) for x in xs]
 
 
 def batch_set_value(tuples):
+    """Set several variables at once.
+
+    Args:
+        tuples: list of (variable, value) pairs.
+    """
     for x, value in tuples:
         set_value(x, value)
 
 
-def eval(x):  # noqa: A001  (Keras's name)
-    """Evaluate a tensor that depends on no placeholder; returns a numpy array."""
-    return function([], [x])([])[0]
-
-
-def update(x, new_x):
-    return (x, new_x)
-
-
-def update_add(x, increment):
-    return (x, x + increment)
-
-
-def update_sub(x, decrement):
-    return (x, x - decrement)
-
-
-def moving_average_update(x, value, momentum):
-    return (x, x * momentum + value * (1.0 - momentum))
-
-
-def identity(x, name=None):
-    """A new tensor equal to x."""
-    return B.add(x, B.as_tensor(np.zeros((), x.dtype)))
-
-
-def stop_gradient(variables):
-    if isinstance(variables, (list, tuple)):
-        return [B.stop_gradient(v) for v in variables]
-    return B.stop_gradient(variables)
-
-
-def gradients(loss, variables):
-    """Symbolic gradients of a scalar `loss` with respect to each of `variables`."""
-    return autodiff.gradients(loss, list(variables))
-
-
-def _check_function_graph(outputs, updates):
-    """TypeError unless outputs are tensors and updates are (variable, value) pairs."""
-    for position, output in enumerate(outputs):
-        if not _is_tensor(output):
-            raise TypeError(f"function: output {position} must be a symbolic tensor, "
-                            f"received {repr(output)[:80]}")
-    pairs = updates.items() if isinstance(updates, dict) else (updates or [])
-    for position, pair in enumerate(pairs):
-        if not (isinstance(pair, (list, tuple)) and len(pair) == 2
-                and isinstance(pair[0], Variable)):
-            raise TypeError(f"function: update {position} must be a pair (variable, new "
-                            f"value), received {repr(pair)[:80]}")
-
-
-def function(inputs, outputs, updates=None, givens=None, name=None, profile=False,
-             nan_guard=None, **kwargs):
-    """Compile a graph into a callable taking a list of arrays, returning a list of arrays.
-
-    Example:
-        >>> x = K.placeholder(shape=(None, 2))
-        >>> f = K.function([x], [x * 2])
-        >>> f([np.ones((1, 2))])[0].tolist()
-        [[2.0, 2.0]]
-
-    Args:
-        inputs: list of placeholders.
-        outputs: list of tensors (a single tensor is accepted too).
-        updates: list of (variable, new value); outputs use the values from before them.
-        givens: {tensor: value} substitutions (the learning phase, for instance). When the
-            graph reads the learning phase and neither inputs nor givens set it, it is 0.
-        profile: time each kernel; see `.profile()` of the result.
-        nan_guard: check every computed value and raise FloatingPointError naming the
-            first node (op, layer, source line) holding a NaN or inf; None follows
-            `K.set_nan_guard` (off by default). Settable later as `f.nan_guard`.
-    """
-    unknown = set(kwargs) - {'on_unused_input', 'allow_input_downcast', 'mode'}
-    if unknown:
-        raise ValueError(f"function: invalid keyword arguments {sorted(unknown)}")
-    inputs = list(inputs)
-    single = _is_tensor(outputs)
-    outputs = [outputs] if single else list(outputs)
-    _check_function_graph(outputs, updates)
-    givens = dict(givens or {})
-    phase = learning_phase()
-    if _is_tensor(phase) and phase not in inputs and phase not in givens:
-        roots = outputs + [u[1] for u in (updates or [])]
-        if any(t is phase for t in graph_inputs(roots)):
-            givens[phase] = 0
-    if nan_guard is None:
-        nan_guard = get_nan_guard()
-    return compile_function(inputs, outputs, updates, givens, name or 'function', profile,
-                            nan_guard=nan_guard)
-
-
-__all__ = [n for n in dir() if not n.startswith('_') and n not in (
-    'np', 'B', 'autodiff', 'compile_function', 'graph_inputs', 'Tensor', 'Variable',
-    'ir_constant', 'ir_placeholder', 'normalize_dtype', 'floatx', 'learning_phase',
-    'get_nan_guard')]
+__all__ = ['is_tensor', 'is_placeholder', 'placeholder', 'variable', 'constant', 'zeros', 'ones',
+           'eye', 'zeros_like', 'ones_like', 'random_uniform_variable', 'random_normal_variable',
+           'int_shape', 'ndim', 'dtype', 'count_params', 'get_value', 'set_value',
+           'batch_get_value', 'batch_set_value']

@@ -2,7 +2,10 @@
 
 Example:
     >>> from symkeras.datasets import mnist
-    >>> (x_train, y_train), (x_test, y_test) = mnist.load_data()
+    >>> (x_train, y_train), (x_test, y_test) = mnist.load_data()  # doctest: +SKIP
+    >>> (x_train, y_train), (x_test, y_test) = mnist.load_sample()   # shipped: 2000 + 500
+    >>> x_train.shape, y_train.dtype
+    ((2000, 28, 28), dtype('uint8'))
 """
 from . import mnist
 

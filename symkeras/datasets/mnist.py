@@ -78,7 +78,9 @@ def load_data(path=None):
         ValueError: a file is truncated or is not the expected IDX file.
 
     Example:
-        >>> (x_train, y_train), (x_test, y_test) = mnist.load_data()
+        >>> (x_train, y_train), (x_test, y_test) = mnist.load_data()  # doctest: +SKIP
+        >>> x_train.shape, y_train.shape  # doctest: +SKIP
+        ((60000, 28, 28), (60000,))
     """
     data, _ = _load(path)
     return data
@@ -98,7 +100,8 @@ def load_data_or_sample(path=None):
         shipped sample, otherwise the folder (or `.npz` file) the data was read from.
 
     Example:
-        >>> (x_train, y_train), (x_test, y_test) = mnist.load_data_or_sample()[0]
+        >>> data, source = mnist.load_data_or_sample()  # doctest: +SKIP
+        >>> (x_train, y_train), (x_test, y_test) = data  # doctest: +SKIP
     """
     try:
         return _load(path)
@@ -111,7 +114,17 @@ def load_data_or_sample(path=None):
 
 
 def load_sample():
-    """Return the shipped MNIST sample as `((x_train, y_train), (x_test, y_test))`."""
+    """The MNIST sample shipped inside the package (no file or network needed).
+
+    Returns:
+        `((x_train, y_train), (x_test, y_test))`: the first 2000 training and first 500
+        test images of MNIST and their labels, as `load_data` returns them.
+
+    Example:
+        >>> (x_train, y_train), (x_test, y_test) = mnist.load_sample()
+        >>> x_train.shape, x_test.shape
+        ((2000, 28, 28), (500, 28, 28))
+    """
     return _read_npz(SAMPLE_FILE)
 
 

@@ -3,6 +3,8 @@
 Example:
     >>> from symkeras.utils import to_categorical
     >>> to_categorical([1, 0], 2)
+    array([[0., 1.],
+           [1., 0.]], dtype=float32)
 """
 import importlib
 
@@ -19,11 +21,18 @@ def plot_model(model, *args, **kwargs):
 
     Args:
         model: a symkeras model.
-        *args, **kwargs: passed on to `symkeras.utils.vis_utils.plot_model`
-            (`to_file='model.png'`, `show_shapes=False`, ...).
+        *args: passed on to `symkeras.utils.vis_utils.plot_model`.
+        **kwargs: passed on too (`to_file='model.svg'`, `show_shapes=False`, ...).
 
     Returns:
         Whatever `vis_utils.plot_model` returns.
+
+    Example:
+        >>> import os
+        >>> model = Sequential([Dense(4, input_dim=3), Dense(1)])
+        >>> plot_model(model, to_file='model.svg', show_shapes=True)
+        >>> os.path.exists('model.svg')
+        True
     """
     return _vis_utils().plot_model(model, *args, **kwargs)
 

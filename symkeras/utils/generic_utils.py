@@ -63,6 +63,8 @@ class Progbar:
     Example:
         >>> bar = Progbar(60000)
         >>> bar.update(128, [('loss', 2.3012), ('acc', 0.1016)])
+        <BLANKLINE>
+          128/60000 [..............................] - ETA: ... - loss: 2.3012 - acc: 0.1016
     """
 
     def __init__(self, target, width=30, verbose=1, interval=0.05, stateful_metrics=None):

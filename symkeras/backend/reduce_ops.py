@@ -1,0 +1,268 @@
+"""Backend products and reductions: dot, batch_dot, sum, mean, max, argmax (Keras 2 names)."""
+from compiler import builders as B
+
+from .config import floatx
+
+
+def _t(x, like=None):
+    return B.as_tensor(x, like)
+
+
+def _float(x):
+    """Ints and bools become floatx (Keras's mean/var do the same)."""
+    return x if x.dtype.startswith('float') else B.cast(x, floatx())
+
+
+def dot(x, y):
+    """Matrix product; an N-D x with an N-D y contracts the last axis of x with the
+    second-to-last axis of y (Theano's dot).
+
+    Args:
+        x: tensor.
+        y: tensor.
+
+    Returns:
+        Tensor of shape x.shape[:-1] + y.shape[:-2] + y.shape[-1:].
+
+    Example:
+        >>> x = K.placeholder(shape=(None, 3))
+        >>> K.int_shape(K.dot(x, K.ones((3, 4))))
+        (None, 4)
+    """
+    x, y = _t(x, y if B.is_tensor(y) else None), _t(y, x if B.is_tensor(x) else None)
+    if y.ndim <= 2:
+        return B.dot(x, y)
+    perm = (y.ndim - 2,) + tuple(i for i in range(y.ndim) if i != y.ndim - 2)
+    flat_y = B.reshape(B.transpose(y, perm), (y.shape[-2], -1))
+    flat = B.dot(x, flat_y)
+    return B.reshape(flat, tuple(x.shape[:-1]) + tuple(y.shape[:-2]) + (y.shape[-1],))
+
+
+def batch_dot(x, y, axes=None):
+    """Batchwise dot product (Keras 2 semantics): for each sample, contract axis
+    axes[0] of x with axis axes[1] of y; the result has x's remaining axes, then y's
+    (a 1-D result becomes (batch, 1)).
+
+    Example: (batch, 3, 4) and (batch, 4, 5) with axes (2, 1) give (batch, 3, 5).
+
+    Args:
+        x: tensor of 2 or more dimensions, batch first.
+        y: tensor of 2 or more dimensions, batch first.
+        axes: int or pair of ints: the contracted axis of x and of y (default: the last
+            of x and the second-to-last of y, or the last for a 2-D y).
+
+    Returns:
+        A tensor.
+
+    Raises:
+        ValueError: an axis is the batch axis, or the contracted sizes differ.
+    """
+    if axes is None:
+        axes = (x.ndim - 1, y.ndim - 2) if y.ndim > 2 else (x.ndim - 1, y.ndim - 1)
+    axes = (axes, axes) if isinstance(axes, int) else tuple(axes)
+    if len(axes) != 2 or not (0 < axes[0] % x.ndim and 0 < axes[1] % y.ndim):
+        raise ValueError(f"batch_dot: axes must be two non-batch axes, received {axes} for "
+                         f"shapes {x.shape}, {y.shape}")
+    axes = (axes[0] % x.ndim, axes[1] % y.ndim)
+    if None not in (x.shape[axes[0]], y.shape[axes[1]]) and \
+            x.shape[axes[0]] != y.shape[axes[1]]:
+        raise ValueError(f"batch_dot: cannot contract axis {axes[0]} of {x.shape} with axis "
+                         f"{axes[1]} of {y.shape}")
+    if x.ndim == 2 and y.ndim == 2:
+        return B.reduce_sum(x * y, axes[0], keepdims=True)
+    if x.ndim == 3 and y.ndim == 3 and axes == (2, 1):
+        return B.reduce_sum(B.expand_dims(x, 3) * B.expand_dims(y, 1), 2)
+    return _batch_contract(x, y, axes)
+
+
+def _batch_contract(x, y, axes):
+    """Move the contracted axes last, broadcast x's and y's other axes against each other
+    and sum the product over the contracted axis."""
+    x_rest = [a for a in range(1, x.ndim) if a != axes[0]]
+    y_rest = [a for a in range(1, y.ndim) if a != axes[1]]
+    x = B.transpose(x, [0] + x_rest + [axes[0]])
+    y = B.transpose(y, [0] + y_rest + [axes[1]])
+    x = B.expand_dims(x, tuple(range(1 + len(x_rest), 1 + len(x_rest) + len(y_rest))))
+    y = B.expand_dims(y, tuple(range(1, 1 + len(x_rest))))
+    out = B.reduce_sum(x * y, -1)
+    return B.expand_dims(out, 1) if out.ndim == 1 else out
+
+
+def sum(x, axis=None, keepdims=False):  # noqa: A001
+    """Sum of the elements over `axis`.
+
+    Args:
+        x: tensor.
+        axis: an int, a list of ints, or None (all axes).
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+
+    Example:
+        >>> x = K.constant([[1., 2.], [3., 4.]])
+        >>> K.eval(K.sum(x, axis=1))
+        array([3., 7.], dtype=float32)
+    """
+    return B.reduce_sum(x, axis, keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    """Mean of the elements over `axis` (integer inputs give floatx).
+
+    Args:
+        x: tensor.
+        axis: an int, a list of ints, or None (all axes).
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+
+    Example:
+        >>> K.eval(K.mean(K.constant([[1., 2.], [3., 4.]]), axis=0))
+        array([2., 3.], dtype=float32)
+    """
+    return B.reduce_mean(_float(x), axis, keepdims)
+
+
+def max(x, axis=None, keepdims=False):  # noqa: A001
+    """Maximum of the elements over `axis`.
+
+    Args:
+        x: tensor.
+        axis: an int, a list of ints, or None (all axes).
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+
+    Example:
+        >>> K.eval(K.max(K.constant([[1., 5.], [3., 4.]]), axis=1))
+        array([5., 4.], dtype=float32)
+    """
+    return B.reduce_max(x, axis, keepdims)
+
+
+def min(x, axis=None, keepdims=False):  # noqa: A001
+    """Minimum of the elements over `axis`.
+
+    Args:
+        x: tensor.
+        axis: an int, a list of ints, or None (all axes).
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+    """
+    return B.neg(B.reduce_max(B.neg(x), axis, keepdims))
+
+
+def prod(x, axis=None, keepdims=False):
+    """Product of the elements over `axis`: exp(sum(log(abs(x)))) with the sign restored
+    (zeros give zero).
+
+    Args:
+        x: tensor.
+        axis: an int, a list of ints, or None (all axes).
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+    """
+    x = _float(x)
+    magnitude = B.exp(B.reduce_sum(B.log(B.abs_(x)), axis, keepdims))
+    negatives = B.reduce_sum(B.cast(B.less(x, 0), x.dtype), axis, keepdims)
+    parity = negatives - B.floor(negatives / 2) * 2
+    return magnitude * (1 - parity * 2)
+
+
+def var(x, axis=None, keepdims=False):
+    """Variance of the elements over `axis` (population variance, as numpy).
+
+    Args:
+        x: tensor.
+        axis: an int, a list of ints, or None (all axes).
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+    """
+    x = _float(x)
+    centered = x - B.reduce_mean(x, axis, keepdims=True)
+    return B.reduce_mean(B.square(centered), axis, keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """Standard deviation of the elements over `axis`.
+
+    Args:
+        x: tensor.
+        axis: an int, a list of ints, or None (all axes).
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+    """
+    return B.sqrt(var(x, axis, keepdims))
+
+
+def any(x, axis=None, keepdims=False):  # noqa: A001
+    """Whether any element over `axis` is non-zero (a bool tensor).
+
+    Args:
+        x: tensor.
+        axis: an int, a list of ints, or None (all axes).
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+    """
+    return B.greater(B.reduce_max(B.cast(x, floatx()), axis, keepdims), 0)
+
+
+def all(x, axis=None, keepdims=False):  # noqa: A001
+    """Whether all elements over `axis` are non-zero (a bool tensor).
+
+    Args:
+        x: tensor.
+        axis: an int, a list of ints, or None (all axes).
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+    """
+    return B.greater(min(B.cast(x, floatx()), axis, keepdims), 0)
+
+
+def argmax(x, axis=-1):
+    """Index of the largest value along `axis`.
+
+    Args:
+        x: tensor.
+        axis: the axis (default -1, the last).
+
+    Returns:
+        int64 tensor with `axis` removed.
+
+    Example:
+        >>> K.eval(K.argmax(K.constant([[1., 3., 2.]])))
+        array([1])
+    """
+    return B.argmax(x, axis)
+
+
+def argmin(x, axis=-1):
+    """Index of the smallest value along `axis`.
+
+    Args:
+        x: tensor.
+        axis: the axis (default -1, the last).
+
+    Returns:
+        int64 tensor with `axis` removed.
+    """
+    return B.argmax(B.neg(x), axis)
+
+
+__all__ = ['dot', 'batch_dot', 'sum', 'mean', 'max', 'min', 'prod', 'var', 'std', 'any', 'all',
+           'argmax', 'argmin']
