@@ -134,9 +134,11 @@ class Variable(Tensor):
         self.default_update = None
 
     def get_value(self):
+        """A copy of the current value (a numpy array)."""
         return self.value.copy()
 
     def set_value(self, value):
+        """Replace the value; raises ValueError unless it has the variable's shape."""
         value = np.asarray(value)
         if value.shape != self.shape:
             raise ValueError(f"variable {self.name!r}: expected a value of shape "

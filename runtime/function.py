@@ -123,19 +123,28 @@ class CompiledFunction:
         return getattr(self._inspector, what)(self, *args, **kwargs)
 
     def to_networkx(self):
+        """The optimized graph as a networkx.DiGraph (nodes carry op, shape, dtype)."""
         return self._inspect('to_networkx')
 
     def to_dot(self):
+        """The optimized graph as Graphviz DOT text."""
         return self._inspect('to_dot')
 
     def to_svg(self, **kwargs):
+        """The optimized graph drawn as SVG text (no Graphviz needed)."""
         return self._inspect('to_svg', **kwargs)
 
     def to_html(self, **kwargs):
+        """A self-contained HTML page exploring the graph."""
         return self._inspect('to_html', **kwargs)
 
     def debugprint(self, file=None):
+        """Theano-style indented text of the optimized graph (printed to `file`)."""
         return self._inspect('debugprint', file=file)
+
+    def start_profiling(self):
+        """Time every kernel from now on (resets earlier timings); see `profile()`."""
+        self._executor.enable_profiling()
 
     def profile(self, file=None):
         """Per-kernel timings (needs profile=True at compile time), slowest first.

@@ -1,5 +1,7 @@
 """compiler.inspect: look at graphs and compiled functions - no Graphviz program needed.
 
+::
+
     debugprint(f)          Theano-style indented text (op, shape, dtype, source line)
     to_networkx(f)         networkx.DiGraph (op, shape, dtype, fused, layer, rewrite...)
     to_dot(f)              Graphviz DOT text

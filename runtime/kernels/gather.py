@@ -18,8 +18,13 @@ def _gather_rows(table, flat_indices, out):
 
 @numba.njit(cache=True)
 def _scatter_add_rows(g, flat_indices, out):
+    rows = out.shape[0]
     for i in range(flat_indices.shape[0]):
-        out[flat_indices[i]] += g[i]
+        index = flat_indices[i]
+        if index < 0 or index >= rows:
+            return i
+        out[index] += g[i]
+    return -1
 
 
 def _check(bad, flat, rows):
@@ -45,6 +50,6 @@ def gather_grad(rows):
         flat = np.ascontiguousarray(indices, dtype=np.int64).reshape(-1)
         g2 = np.ascontiguousarray(g).reshape(flat.shape[0], -1)
         out = np.zeros((rows, g2.shape[1]), g.dtype)
-        _scatter_add_rows(g2, flat, out)
+        _check(_scatter_add_rows(g2, flat, out), flat, rows)
         return out.reshape((rows,) + g.shape[indices.ndim:])
     return run

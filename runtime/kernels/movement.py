@@ -1,11 +1,12 @@
 """Layout kernels: reshape, reshape_like, transpose, broadcast_like, concat, slice, pad,
 crop.
 
-These move or relabel data and compute nothing, so they are plain numpy view/copy
-operations (no Numba). Aliasing, for the executor and a later memory planner:
+These move or relabel data. Views (reshape) are numpy metadata changes; copies run in
+small Numba kernels (block copies). Aliasing, for the memory planner:
 `reshape` and `reshape_like` return a view of their input when its layout allows;
 every other kernel here returns a new C-contiguous array.
 """
+import numba
 import numpy as np
 
 from .registry import register
@@ -21,6 +22,38 @@ def _axis(axis, ndim, op):
     if not -ndim <= axis < ndim:
         raise ValueError(f"{op}: axis {axis} is out of range for a {ndim}-D input")
     return axis % ndim
+
+
+@numba.njit(cache=True)
+def _copy_into(dst, src, offset):
+    """dst[:, offset:offset + n, :] = src for 3-D (before, axis, after) views."""
+    for i in range(src.shape[0]):
+        for j in range(src.shape[1]):
+            for k in range(src.shape[2]):
+                dst[i, offset + j, k] = src[i, j, k]
+
+
+@numba.njit(cache=True)
+def _transpose_copy(x, perm):
+    return np.transpose(x, perm).copy()        # always a new buffer (planner relies on it)
+
+
+@numba.njit(cache=True)
+def _broadcast_copy(x, shape):
+    return np.broadcast_to(x, shape).copy()
+
+
+def _as3(array, axis):
+    """A C-contiguous array viewed as (cells before axis, axis, cells after axis)."""
+    before = int(np.prod(array.shape[:axis], dtype=np.int64))
+    after = int(np.prod(array.shape[axis + 1:], dtype=np.int64))
+    return np.ascontiguousarray(array).reshape(before, array.shape[axis], after)
+
+
+def _place(out, src, axis, offset):
+    """Copy src into out at `offset` along `axis` with the jitted block copy."""
+    if src.size:
+        _copy_into(_as3(out, axis), _as3(src, axis), offset)
 
 
 @register('reshape')
@@ -57,7 +90,7 @@ def kernel_transpose(perm):
         if sorted(perm) != list(range(x.ndim)):
             raise ValueError(f"transpose: perm {list(perm)} is not a permutation of the "
                              f"axes of an input of shape {x.shape}")
-        return np.transpose(x, perm).copy()
+        return _transpose_copy(x, perm)
     return run
 
 
@@ -66,7 +99,8 @@ def kernel_broadcast_like():
     """Factory: (x, ref) -> x broadcast to ref.shape, materialised contiguously."""
     def run(x, ref):
         try:
-            return np.broadcast_to(x, ref.shape).copy()
+            np.broadcast_shapes(x.shape, ref.shape)
+            return _broadcast_copy(x, ref.shape)
         except ValueError:
             raise ValueError(f"broadcast_like: cannot broadcast an input of shape {x.shape} "
                              f"to {ref.shape}") from None
@@ -80,11 +114,20 @@ def kernel_concat(axis):
         if len({a.dtype for a in arrays}) > 1:
             raise ValueError(f"concat: inputs must share one dtype, received "
                              f"{[a.dtype.name for a in arrays]}")
-        try:
-            return np.concatenate(arrays, axis=axis)
-        except ValueError:
+        axis_ = _axis(axis, arrays[0].ndim, 'concat')
+        first = arrays[0].shape
+        if any(a.ndim != len(first) or a.shape[:axis_] != first[:axis_] or
+               a.shape[axis_ + 1:] != first[axis_ + 1:] for a in arrays):
             raise ValueError(f"concat: inputs must have the same shape except along axis "
-                             f"{axis}, received {[a.shape for a in arrays]}") from None
+                             f"{axis}, received {[a.shape for a in arrays]}")
+        shape = list(first)
+        shape[axis_] = sum(a.shape[axis_] for a in arrays)
+        out = np.empty(shape, arrays[0].dtype)
+        offset = 0
+        for array in arrays:
+            _place(out, array, axis_, offset)
+            offset += array.shape[axis_]
+        return out
     return run
 
 
@@ -96,7 +139,12 @@ def kernel_slice(axis, start, stop):
         if not 0 <= start <= stop <= x.shape[axis_]:
             raise ValueError(f"slice: bounds [{start}:{stop}] out of range for axis "
                              f"{axis_} of shape {x.shape}")
-        return x[_index(x.ndim, axis_, start, stop)].copy()
+        shape = list(x.shape)
+        shape[axis_] = stop - start
+        out = np.empty(shape, x.dtype)
+        if out.size:
+            _copy_into(_as3(out, axis_), _as3(x, axis_)[:, start:stop, :], 0)
+        return out
     return run
 
 
@@ -111,7 +159,7 @@ def kernel_slice_grad(axis, start, stop, size):
         shape = list(g.shape)
         shape[axis_] = size
         out = np.zeros(shape, g.dtype)
-        out[_index(g.ndim, axis_, start, stop)] = g
+        _place(out, g, axis_, start)
         return out
     return run
 
@@ -130,9 +178,14 @@ def kernel_pad(pads, value=0.0):
     """Factory: x with `pads[axis] = (before, after)` cells of `value` around each axis."""
     def run(x):
         widths = _pairs('pad', pads, x.ndim)
-        shape = tuple(n + before + after for n, (before, after) in zip(x.shape, widths))
-        out = np.full(shape, value, x.dtype)
-        out[tuple(slice(before, before + n) for n, (before, _) in zip(x.shape, widths))] = x
+        out = x
+        for axis, (before, after) in enumerate(widths):
+            if before or after or out is x:
+                shape = list(out.shape)
+                shape[axis] += before + after
+                grown = np.full(shape, value, x.dtype)
+                _place(grown, out, axis, before)
+                out = grown
         return out
     return run
 
@@ -145,6 +198,15 @@ def kernel_crop(crops):
         if any(before + after > n for n, (before, after) in zip(x.shape, widths)):
             raise ValueError(f"crop: cannot remove {[list(w) for w in widths]} from an "
                              f"input of shape {x.shape}")
-        return x[tuple(slice(before, n - after)
-                       for n, (before, after) in zip(x.shape, widths))].copy()
+        out = x
+        for axis, (before, after) in enumerate(widths):
+            if before or after or out is x:
+                shape = list(out.shape)
+                shape[axis] -= before + after
+                kept = np.empty(shape, x.dtype)
+                if kept.size:
+                    source = _as3(out, axis)[:, before:out.shape[axis] - after, :]
+                    _copy_into(_as3(kept, axis), source, 0)
+                out = kept
+        return out
     return run

@@ -1,5 +1,4 @@
 """Layer (the base of every layer), InputSpec and Node: Keras 2.2.4's layer API."""
-import contextlib
 import re
 
 import numpy as np
@@ -9,6 +8,7 @@ from .utils import (to_list, unpack_singleton, object_list_uid, has_arg, short_r
                     contains_object)
 from .node import Node, InputSpec  # noqa: F401  (re-exported: Keras keeps them here)
 from .layer_graph import LayerGraphMixin, tensor_shape, collect_previous_mask
+from .layer_guards import naming_errors, unbuilt_on_error
 
 _LAYER_KWARGS = ('input_shape', 'batch_input_shape', 'batch_size', 'dtype', 'name',
                  'trainable', 'weights', 'input_dtype', 'input_dim')
@@ -280,21 +280,31 @@ class Layer(LayerGraphMixin):
         elif isinstance(inputs, list):
             inputs = inputs[:]
         self._check_symbolic(inputs)
-        if not self.built:
-            self.assert_input_compatibility(inputs)
-            with _naming_errors(self):
-                self.build(unpack_singleton([tensor_shape(x) for x in to_list(inputs)]))
-            self.built = True
-            if self._initial_weights is not None:
-                self.set_weights(self._initial_weights)
-                self._initial_weights = None
+        with unbuilt_on_error(self):
+            self._build_once(inputs)
+            return self._call_and_record(inputs, kwargs)
+
+    def _build_once(self, inputs):
+        """Build the layer for `inputs` on its first call (and set initial weights)."""
+        if self.built:
+            return
+        self.assert_input_compatibility(inputs)
+        with naming_errors(self):
+            self.build(unpack_singleton([tensor_shape(x) for x in to_list(inputs)]))
+        self.built = True
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def _call_and_record(self, inputs, kwargs):
+        """Run `call`, then record the call as a Node (after it succeeded)."""
         self.assert_input_compatibility(inputs)
         previous_mask = collect_previous_mask(inputs)
         user_kwargs = dict(kwargs)
         has_mask = any(m is not None for m in to_list(previous_mask))
         if has_mask and 'mask' not in kwargs and has_arg(self.call, 'mask'):
             kwargs['mask'] = previous_mask
-        with _naming_errors(self):
+        with naming_errors(self):
             output = self.call(inputs, **kwargs)
         output_mask = self.compute_mask(inputs, previous_mask)
         output = self._distinct_outputs(inputs, output)
@@ -359,24 +369,6 @@ class Layer(LayerGraphMixin):
 
     def __repr__(self):
         return '<%s name=%s>' % (type(self).__name__, self.name)
-
-
-@contextlib.contextmanager
-def _naming_errors(layer):
-    """Re-raise a ValueError/TypeError from building or calling `layer` (often raised by
-    a graph op, which knows no layer) with the layer's name in front of the message."""
-    try:
-        yield
-    except (ValueError, TypeError) as error:
-        message = str(error)
-        if "'%s'" % layer.name in message:
-            raise
-        try:
-            named = type(error)("Layer '%s' (%s): %s" % (layer.name, type(layer).__name__,
-                                                         message))
-        except Exception:       # an exception class with its own signature: keep it
-            raise error from None
-        raise named from error
 
 
 def _add_keyed(flat, per_input, items, inputs):

@@ -63,12 +63,13 @@ class Sequential(Model):
             raise TypeError("Sequential '%s': the added layer must be an instance of class "
                             "Layer, received %r of type %s" % (self.name, layer,
                                                                type(layer).__name__))
-        self.built = False
-        if self.outputs:
+        if self.outputs:              # calling the layer first: a failure changes nothing
             self.outputs = [self._single_output(layer, layer(self.outputs[0]))]
         elif self._pending_layers or not self._start_graph(layer):
+            self.built = False
             self._pending_layers.append(layer)  # built later, from build() or the data
             return
+        self.built = False
         self.inputs = get_source_inputs(self.outputs[0])
         self._rebuild()
 

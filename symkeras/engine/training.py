@@ -43,7 +43,11 @@ class Model(ModelIOMixin, Network):
         >>> y = Dense(10, activation='softmax')(Dense(32)(x))
         >>> model = Model(x, y)
         >>> model.compile('sgd', 'categorical_crossentropy', metrics=['accuracy'])
-        >>> history = model.fit(x_train, y_train, epochs=2)
+        >>> x_train = np.random.rand(64, 784).astype('float32')
+        >>> y_train = np.eye(10, dtype='float32')[np.random.randint(0, 10, 64)]
+        >>> history = model.fit(x_train, y_train, epochs=2, verbose=0)
+        >>> len(history.history['loss'])
+        2
     """
 
     def _base_init(self, name):
@@ -213,10 +217,13 @@ class Model(ModelIOMixin, Network):
             class_weight / sample_weight: weighting of the loss per class / per sample.
             initial_epoch: epoch at which to start (to resume training).
             steps_per_epoch / validation_steps: run whole arrays this many times instead.
+            profile: (symkeras) time every kernel of the training step and print the
+                per-kernel table, slowest first, after training.
 
         Returns:
             A History whose `.history` maps 'loss', the metrics and 'val_*' to lists.
         """
+        profile = kwargs.pop('profile', False)
         if 'nb_epoch' in kwargs:
             epochs = kwargs.pop('nb_epoch')
         if kwargs:
@@ -238,13 +245,18 @@ class Model(ModelIOMixin, Network):
         if val_inputs is not None:
             self._make_test_function()
             callback_metrics += ['val_' + name for name in labels]
-        return training_loops.fit_loop(
+        if profile:
+            self.train_function.start_profiling()
+        history = training_loops.fit_loop(
             self, self.train_function, x + y + weights, out_labels=labels,
             batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
             val_function=self.test_function if val_inputs is not None else None,
             val_inputs=val_inputs, shuffle=shuffle, callback_metrics=callback_metrics,
             initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
             validation_steps=validation_steps)
+        if profile:
+            self.train_function.profile()
+        return history
 
     def _validation_inputs(self, validation_data, batch_size):
         """Standardized validation arrays from (x, y) or (x, y, sample_weight), or None."""

@@ -89,6 +89,10 @@ def standardize_input_data(data, names, shapes=None, check_batch_axis=True,
                         % (exception_prefix, names))
     arrays = _as_array_list(data, names, exception_prefix)
     if len(arrays) == len(names):
+        missing = [name for name, x in zip(names, arrays) if x is None]
+        if missing:
+            raise TypeError('Error when checking model %s: expected an array for %r, '
+                            'received None' % (exception_prefix, missing[0]))
         arrays = [standardize_single_array(x, name, exception_prefix)
                   for x, name in zip(arrays, names)]
     if len(arrays) != len(names):
@@ -202,6 +206,8 @@ def check_loss_and_target_compatibility(targets, loss_fns, output_shapes):
         name = getattr(loss, '__name__', None)
         if y is None or shape is None or name not in key_losses:
             continue
+        if y.ndim != len(shape):
+            continue                       # check_shapes reports the rank mismatch
         if name == 'categorical_crossentropy' and y.shape[-1] == 1 and shape[-1] != 1:
             raise ValueError('You are passing a target array of shape %s while using as loss '
                              '`categorical_crossentropy`, which expects one-hot targets of '

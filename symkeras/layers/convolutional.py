@@ -138,7 +138,9 @@ class Conv1D(_Conv):
     on (batch, steps, 1, channels).
 
     Example:
-        >>> y = Conv1D(16, 3, activation='relu')(Input(shape=(20, 8)))   # (None, 18, 16)
+        >>> y = Conv1D(16, 3, activation='relu')(Input(shape=(20, 8)))
+        >>> K.int_shape(y)
+        (None, 18, 16)
     """
 
     rank = 1
@@ -194,14 +196,17 @@ class Conv2D(_Conv):
         dilation_rate: int or (rows, cols).
         activation: name or function (default: linear).
         use_bias: whether to add a bias per filter.
-        kernel_initializer, bias_initializer: default glorot_uniform, zeros.
-        kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
-        bias_constraint: as for Dense.
+        kernel_initializer: default glorot_uniform.
+        bias_initializer: default zeros.
+        kernel_regularizer: as for Dense (likewise bias_regularizer,
+            activity_regularizer, kernel_constraint and bias_constraint).
 
     The kernel has shape (rows, cols, in_channels, filters).
 
     Example:
         >>> y = Conv2D(32, (3, 3), activation='relu')(Input(shape=(28, 28, 1)))
+        >>> K.int_shape(y)
+        (None, 26, 26, 32)
     """
 
     rank = 2
@@ -239,7 +244,8 @@ class Conv2DTranspose(Conv2D):
 
     Example:
         >>> y = Conv2DTranspose(8, 3, strides=2, padding='same')(Input(shape=(7, 7, 16)))
-        >>> # y: (None, 14, 14, 8)
+        >>> K.int_shape(y)
+        (None, 14, 14, 8)
     """
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid',

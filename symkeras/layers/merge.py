@@ -230,7 +230,9 @@ class Dot(_Merge):
             the cosine similarity).
 
     Example:
-        >>> Dot(axes=1)([a, b])   # a, b: (batch, 8) -> (batch, 1)
+        >>> a, b = Input(shape=(8,)), Input(shape=(8,))
+        >>> K.int_shape(Dot(axes=1)([a, b]))
+        (None, 1)
     """
 
     def __init__(self, axes, normalize=False, **kwargs):

@@ -17,10 +17,17 @@ class BatchNormalization(Layer):
         axis: the features axis (default -1; use 1 for channels_first convolutions).
         momentum: of the moving averages (default 0.99).
         epsilon: added to the variance (default 1e-3).
-        center: learn an offset `beta`; scale: learn a factor `gamma`.
-        beta_initializer, gamma_initializer, moving_mean_initializer,
-        moving_variance_initializer: default zeros, ones, zeros, ones.
-        beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint.
+        center: learn an offset `beta`.
+        scale: learn a factor `gamma`.
+        beta_initializer: default zeros (likewise moving_mean_initializer).
+        gamma_initializer: default ones (likewise moving_variance_initializer).
+        beta_regularizer: optional (likewise gamma_regularizer, beta_constraint and
+            gamma_constraint).
+
+    Example:
+        >>> model = Sequential([Dense(8, input_dim=4), BatchNormalization()])
+        >>> [w.name.split('/')[-1] for w in model.layers[1].weights]
+        ['gamma', 'beta', 'moving_mean', 'moving_variance']
     """
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,

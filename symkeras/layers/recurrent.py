@@ -41,7 +41,9 @@ class RNN(Layer):
     (e.g. from Embedding(mask_zero=True)) holds outputs and states on masked steps.
 
     Example:
-        >>> y = RNN(LSTMCell(32))(Input(shape=(10, 8)))   # (None, 32)
+        >>> y = RNN(LSTMCell(32))(Input(shape=(10, 8)))
+        >>> K.int_shape(y)
+        (None, 32)
     """
 
     _owns_cell = False
@@ -321,7 +323,9 @@ class GRU(_CellRNN):
     The timesteps must be static: the graph is unrolled (see the module docstring).
 
     Example:
-        >>> y = GRU(32, return_sequences=True)(Input(shape=(20, 8)))   # (None, 20, 32)
+        >>> y = GRU(32, return_sequences=True)(Input(shape=(20, 8)))
+        >>> K.int_shape(y)
+        (None, 20, 32)
     """
 
     cell_class = GRUCell

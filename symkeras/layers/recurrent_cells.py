@@ -191,10 +191,12 @@ class SimpleRNNCell(_RecurrentCell):
 class GRUCell(_RecurrentCell):
     """Cell of GRU (Cho et al., 2014); gate blocks ordered z (update), r (reset), h.
 
-    z = recurrent_activation(x_z + h_prev . U_z), likewise r, x_ = x . W_ + b_;
-    h = z * h_prev + (1 - z) * activation(x_h + (r * h_prev) . U_h)   (reset_after=False)
-    h = z * h_prev + (1 - z) * activation(x_h + r * (h_prev . U_h + b_rh))   (True; a
-    recurrent bias b_r_ is then added to every h_prev . U_ product)
+    ::
+
+        z = recurrent_activation(x_z + h_prev . U_z), likewise r, x_ = x . W_ + b_;
+        h = z * h_prev + (1 - z) * activation(x_h + (r * h_prev) . U_h)   (reset_after=False)
+        h = z * h_prev + (1 - z) * activation(x_h + r * (h_prev . U_h + b_rh))   (True; a
+        recurrent bias b_r_ is then added to every h_prev . U_ product)
 
     Args:
         units, activation ('tanh'), recurrent_activation ('hard_sigmoid'), use_bias,

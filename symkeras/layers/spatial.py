@@ -69,7 +69,9 @@ class ZeroPadding2D(Layer):
         data_format: 'channels_last' (default) or 'channels_first'.
 
     Example:
-        >>> y = ZeroPadding2D(((1, 0), (2, 2)))(Input(shape=(4, 4, 3)))   # (None, 5, 8, 3)
+        >>> y = ZeroPadding2D(((1, 0), (2, 2)))(Input(shape=(4, 4, 3)))
+        >>> K.int_shape(y)
+        (None, 5, 8, 3)
     """
 
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
@@ -141,7 +143,9 @@ class Cropping2D(Layer):
         data_format: 'channels_last' (default) or 'channels_first'.
 
     Example:
-        >>> y = Cropping2D(((2, 2), (4, 4)))(Input(shape=(28, 28, 3)))   # (None, 24, 20, 3)
+        >>> y = Cropping2D(((2, 2), (4, 4)))(Input(shape=(28, 28, 3)))
+        >>> K.int_shape(y)
+        (None, 24, 20, 3)
     """
 
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
@@ -206,7 +210,9 @@ class UpSampling2D(Layer):
         interpolation: 'nearest' (the only choice here).
 
     Example:
-        >>> y = UpSampling2D()(Input(shape=(7, 7, 8)))   # (None, 14, 14, 8)
+        >>> y = UpSampling2D()(Input(shape=(7, 7, 8)))
+        >>> K.int_shape(y)
+        (None, 14, 14, 8)
     """
 
     def __init__(self, size=(2, 2), data_format=None, interpolation='nearest', **kwargs):

@@ -298,3 +298,17 @@ def test_trainable_false_freezes_weights():
     frozen = model.layers[0].get_weights()[0].copy()
     model.fit(x, y, epochs=1, verbose=0)
     np.testing.assert_array_equal(model.layers[0].get_weights()[0], frozen)
+
+
+def test_fit_profile_prints_the_kernel_table(capsys):
+    import numpy as np
+    from symkeras.layers import Dense
+    from symkeras.models import Sequential
+    model = Sequential([Dense(3, activation='relu', input_dim=4), Dense(2, activation='softmax')])
+    model.compile('sgd', 'categorical_crossentropy')
+    model.fit(np.random.rand(20, 4), np.eye(2)[np.random.randint(0, 2, 20)], epochs=1,
+              batch_size=5, verbose=0, profile=True)
+    out = capsys.readouterr().out
+    assert 'kernel' in out and 'calls' in out
+    rows = model.train_function.profile()
+    assert max(row['calls'] for row in rows) == 4
