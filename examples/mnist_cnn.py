@@ -43,6 +43,8 @@ def main():
     parser.add_argument("--train-samples", type=int, default=None,
                         help="use only the first N training images")
     parser.add_argument("--verbose", type=int, default=1)
+    parser.add_argument("--profile", action="store_true",
+                        help="print the per-kernel time table of the training step")
     args = parser.parse_args()
 
     ((x_train, y_train), (x_test, y_test)), source = mnist.load_data_or_sample()
@@ -57,7 +59,7 @@ def main():
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     start = time.perf_counter()
     model.fit(x_train, y_train, batch_size=args.batch_size, epochs=args.epochs,
-              verbose=args.verbose)
+              verbose=args.verbose, profile=args.profile)
     seconds = (time.perf_counter() - start) / max(args.epochs, 1)
     loss, accuracy = model.evaluate(x_test, y_test, batch_size=512, verbose=0)
     print(f"seconds per epoch: {seconds:.1f}")
