@@ -3,11 +3,13 @@
 This import list is the one place that says which kernels exist.
 """
 from .registry import KERNELS, get_kernel, register
-from . import (avgpool, blas, conv, dims, elementwise, fused_reduce, gather, linalg, movement,
-               nn, pool, random, reduce)
+from . import (allocator, avgpool, blas, conv, dims, elementwise, fused_reduce, gather,
+               linalg, movement, nn, pool, random, reduce)
 
-# One thread pool at a time (see linalg): the kernels parallelise with Numba's prange and
-# call SciPy's BLAS from inside the parallel loops, so that BLAS runs on one thread.
+# One thread pool at a time (see threads, linalg): the kernels run tasks on their own
+# threads and call SciPy's BLAS from inside them, so that BLAS runs on one thread.
 linalg.set_blas_threads(1)
+# Big arrays freed by one step are reused by the next instead of page-faulted in again.
+allocator.keep_freed_memory()
 
 __all__ = ['KERNELS', 'get_kernel', 'register']

@@ -1,7 +1,8 @@
 """GEMM from nopython code: SciPy's BLAS `sgemm`/`dgemm` bound by symbol name.
 
-`gemm(a, b, c, transpose_a, transpose_b, beta)` computes, for row-major 2-D arrays whose
-rows may be strided (views into bigger matrices), c = op(a) @ op(b) + beta * c. Unlike
+`gemm_flags(a, b, c, transpose_a, transpose_b, beta)` computes, for row-major 2-D arrays
+whose rows may be strided (views into bigger matrices), c = op(a) @ op(b) + beta * c;
+`gemm`, `gemm_tn` and `gemm_nt` are its fixed orientations. Unlike
 `np.dot` inside Numba it takes submatrices without copies, accumulates (beta = 1), and
 compiles to one call.
 
@@ -88,14 +89,33 @@ def _xgemm(typingctx, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc):
     return sig, codegen
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _leading(array):
     """Row stride in elements (at least 1, as BLAS requires)."""
     return max(array.strides[0] // array.itemsize, max(array.shape[1], 1))
 
 
-@njit(cache=True, nogil=True)
-def gemm(a, b, c, transpose_a, transpose_b, beta):
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
+def _degenerate(c, k, beta):
+    """Handle an empty product; True when there is nothing left for BLAS to do."""
+    m, n = c.shape
+    if m == 0 or n == 0:
+        return True
+    if k == 0:
+        if beta == 0:
+            for i in range(m):
+                for j in range(n):
+                    c[i, j] = 0
+        return True
+    return False
+
+
+# Row-major c = op(a) op(b) is column-major c.T = op(b).T op(a).T: the Fortran call takes
+# b first. The fixed orientations pass constant flags straight to the intrinsic (inlined
+# code); calling gemm_flags with constants would compile one copy per flag combination.
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def gemm_flags(a, b, c, transpose_a, transpose_b, beta):
     """c[:] = op(a) @ op(b) + beta * c for row-major 2-D arrays with unit column stride.
 
     Args:
@@ -103,14 +123,31 @@ def gemm(a, b, c, transpose_a, transpose_b, beta):
         c: (m, n) output, written in place (its rows may be strided).
         beta: 0 overwrites c, 1 accumulates into it.
     """
-    m, n = c.shape
     k = a.shape[0] if transpose_a else a.shape[1]
-    if m == 0 or n == 0:
-        return
-    if k == 0:
-        if beta == 0:
-            c[:] = 0
-        return
-    # Row-major c = op(a) op(b) is column-major c.T = op(b).T op(a).T.
-    _xgemm(transpose_b, transpose_a, n, m, k, b, _leading(b), a, _leading(a), beta, c,
-           _leading(c))
+    if not _degenerate(c, k, beta):
+        _xgemm(transpose_b, transpose_a, c.shape[1], c.shape[0], k, b, _leading(b), a,
+               _leading(a), beta, c, _leading(c))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def gemm(a, b, c, beta):
+    """c[:] = a @ b + beta * c (see gemm_flags)."""
+    if not _degenerate(c, a.shape[1], beta):
+        _xgemm(False, False, c.shape[1], c.shape[0], a.shape[1], b, _leading(b), a,
+               _leading(a), beta, c, _leading(c))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def gemm_tn(a, b, c, beta):
+    """c[:] = a.T @ b + beta * c (see gemm_flags)."""
+    if not _degenerate(c, a.shape[0], beta):
+        _xgemm(False, True, c.shape[1], c.shape[0], a.shape[0], b, _leading(b), a,
+               _leading(a), beta, c, _leading(c))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def gemm_nt(a, b, c, beta):
+    """c[:] = a @ b.T + beta * c (see gemm_flags)."""
+    if not _degenerate(c, a.shape[1], beta):
+        _xgemm(True, False, c.shape[1], c.shape[0], a.shape[1], b, _leading(b), a,
+               _leading(a), beta, c, _leading(c))

@@ -1,10 +1,10 @@
 """Compiled cores of the convolution kernels: patch copies, tiles, epilogues, drivers.
 
 Every driver is a `threads.run` driver: tasks are chunks of a few images. A forward task
-computes the chunk's output rows into a tile, either by im2col into a per-thread buffer
-plus one GEMM (`blas.gemm`), or by direct loops when patches are tiny (the first layer:
-one input channel, 9 taps, where a GEMM with an inner dimension of 9 wastes BLAS). The
-epilogue (bias, activation, max pooling) then runs on the tile while it is hot in cache.
+computes the chunk's output rows into a tile by im2col into a per-thread buffer plus one
+GEMM (`blas.gemm`); the epilogue (bias, activation, max pooling) then runs on the tile
+while it is hot in cache. (Direct loops for the first layer's one input channel were
+measured slower than im2col + GEMM here: 5.6 ms against 3.4 ms per training batch.)
 
 Geometry tuples: geo = (kh, kw, sh, sw, dh, dw, pad_top, pad_left) of the convolution;
 pool = (ph, pw, psh, psw, pad_top, pad_left, oh, ow) of an optional max pooling (ph = 0:
@@ -14,40 +14,95 @@ only what the pooling reads.
 import numpy as np
 from numba import njit
 
-from .blas import gemm
+from .blas import gemm, gemm_nt, gemm_tn
+from .loops import add, copy
 from .threads import claim_task, finish_task
 
 ACTIVATIONS = {'linear': 0, 'relu': 1}
 
 
-@njit(cache=True, nogil=True)
+# Hot loops index views only with `range` counters: Numba wraps negative indices, and an
+# index LLVM cannot prove non-negative (an offset that may be negative) keeps the loop
+# scalar (measured: im2col 7 ms -> 1 ms on the seed CNN's second layer).
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def im2col(x, n0, n1, geo, region, cols):
     """cols[row, (a, b, c)] = padded x at tap (a, b) of output pixel `row` of images
     n0..n1, for output pixels in the (rows, cols) region."""
     kh, kw, sh, sw, dh, dw, pad_top, pad_left = geo
-    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    images, height, width, channels = x.shape
+    lines = x.reshape(images, height, width * channels)
+    span = kw * channels
     row = 0
     for n in range(n0, n1):
         for i in range(region[0]):
+            top = i * sh - pad_top
+            rows_inside = top >= 0 and top + (kh - 1) * dh < height
             for j in range(region[1]):
+                left = j * sw - pad_left
                 target = cols[row]
-                col = 0
-                for a in range(kh):
-                    ih = i * sh - pad_top + a * dh
-                    for b in range(kw):
-                        iw = j * sw - pad_left + b * dw
-                        if 0 <= ih < height and 0 <= iw < width:
-                            source = x[n, ih, iw]
-                            for c in range(channels):
-                                target[col + c] = source[c]
+                if rows_inside and dw == 1 and left >= 0 and left + kw <= width:
+                    for a in range(kh):      # each tap row is one contiguous run
+                        line = lines[n, top + a * dh]
+                        if span < 16:        # a few scalars: views cost more
+                            for t in range(span):
+                                target[a * span + t] = line[left * channels + t]
                         else:
-                            for c in range(channels):
-                                target[col + c] = 0
-                        col += channels
+                            copy(line[left * channels:left * channels + span],
+                                  target[a * span:(a + 1) * span])
+                else:
+                    _patch_edge(x, n, top, left, geo, target)
                 row += 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
+def im2col_narrow(x, n0, n1, geo, region, cols):
+    """im2col for inputs with a few channels (the first layer: 1): per output row and
+    tap, one pass over the row's pixels (per-pixel patch loops cost ~2x more here)."""
+    kh, kw, sh, sw, dh, dw, pad_top, pad_left = geo
+    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    rows, pixels = region
+    for n in range(n0, n1):
+        for i in range(rows):
+            base = ((n - n0) * rows + i) * pixels
+            block = cols[base:base + pixels]
+            for a in range(kh):
+                ih = i * sh - pad_top + a * dh
+                for b in range(kw):
+                    for c in range(channels):
+                        col = (a * kw + b) * channels + c
+                        if not 0 <= ih < height:
+                            for j in range(pixels):
+                                block[j, col] = 0
+                            continue
+                        line = x[n, ih]
+                        for j in range(pixels):
+                            iw = j * sw - pad_left + b * dw
+                            block[j, col] = line[iw, c] if 0 <= iw < width else 0
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _patch_edge(x, n, top, left, geo, target):
+    """One patch row of im2col, taps outside the input zero."""
+    kh, kw, sh, sw, dh, dw, pad_top, pad_left = geo
+    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    for a in range(kh):
+        ih = top + a * dh
+        for b in range(kw):
+            iw = left + b * dw
+            col = (a * kw + b) * channels
+            inside = 0 <= ih < height and 0 <= iw < width
+            if channels < 16:
+                for c in range(channels):
+                    target[col + c] = x[n, ih, iw, c] if inside else 0
+            elif inside:
+                copy(x[n, ih, iw], target[col:col + channels])
+            else:
+                target[col:col + channels] = 0
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def col2im_add(dcols, n0, n1, geo, region, dx):
     """Adjoint of im2col: add each patch entry back into its input cell of dx."""
     kh, kw, sh, sw, dh, dw, pad_top, pad_left = geo
@@ -56,47 +111,18 @@ def col2im_add(dcols, n0, n1, geo, region, dx):
     for n in range(n0, n1):
         for i in range(region[0]):
             for j in range(region[1]):
-                col = 0
+                source = dcols[row]
                 for a in range(kh):
                     ih = i * sh - pad_top + a * dh
                     for b in range(kw):
                         iw = j * sw - pad_left + b * dw
                         if 0 <= ih < height and 0 <= iw < width:
-                            target = dx[n, ih, iw]
-                            for c in range(channels):
-                                target[c] += dcols[row, col + c]
-                        col += channels
+                            col = (a * kw + b) * channels
+                            add(source[col:col + channels], dx[n, ih, iw])
                 row += 1
 
 
-@njit(cache=True, nogil=True)
-def direct_tile(x, w2, n0, n1, geo, region, tile):
-    """tile[row, :] = sum over taps of x * w2 (w2 rows ordered (a, b, c)), direct loops."""
-    kh, kw, sh, sw, dh, dw, pad_top, pad_left = geo
-    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
-    filters = w2.shape[1]
-    row = 0
-    for n in range(n0, n1):
-        for i in range(region[0]):
-            for j in range(region[1]):
-                acc = tile[row]
-                acc[:] = 0
-                for a in range(kh):
-                    ih = i * sh - pad_top + a * dh
-                    if 0 <= ih < height:
-                        for b in range(kw):
-                            iw = j * sw - pad_left + b * dw
-                            if 0 <= iw < width:
-                                base = (a * kw + b) * channels
-                                for c in range(channels):
-                                    value = x[n, ih, iw, c]
-                                    weights = w2[base + c]
-                                    for f in range(filters):
-                                        acc[f] += value * weights[f]
-                row += 1
-
-
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def bias_act(tile, bias, act):
     """tile = act(tile + bias) in place (bias empty: none; act 1: relu)."""
     rows, filters = tile.shape
@@ -112,7 +138,7 @@ def bias_act(tile, bias, act):
                     line[f] = 0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def max_pool_tile(tile, images, region, pool, out, n0):
     """out[n0 + n] = max pooling of the tile, read as (images, rows, cols, F)."""
     ph, pw, psh, psw, pad_top, pad_left, oh, ow = pool
@@ -125,7 +151,7 @@ def max_pool_tile(tile, images, region, pool, out, n0):
             for j in range(ow):
                 c0, c1 = max(j * psw - pad_left, 0), min(j * psw - pad_left + pw, cols)
                 best = out[n0 + n, i, j]
-                best[:] = tile[base + r0 * cols + c0]
+                copy(tile[base + r0 * cols + c0], best)
                 for r in range(r0, r1):
                     for q in range(c0, c1):
                         line = tile[base + r * cols + q]
@@ -135,25 +161,18 @@ def max_pool_tile(tile, images, region, pool, out, n0):
                                 best[f] = value
 
 
-@njit(cache=True, nogil=True)
-def conv_tile(x, w2, n0, n1, geo, region, direct, cols, tile):
+@njit(cache=True, nogil=True, error_model="numpy")
+def conv_tile(x, w2, n0, n1, geo, region, cols, tile):
     """The chunk's convolution output rows (images n0..n1, `region`) into tile."""
-    if direct:
-        direct_tile(x, w2, n0, n1, geo, region, tile)
-    else:
-        patches = cols[:tile.shape[0]]
-        im2col(x, n0, n1, geo, region, patches)
-        gemm(patches, w2, tile, False, False, 0.0)
+    patches = cols[:tile.shape[0]]
+    im2col(x, n0, n1, geo, region, patches)
+    gemm(patches, w2, tile, 0.0)
 
 
-@njit(cache=True, nogil=True)
-def forward_driver(state, slot, x, w2, bias, act, geo, region, pool, chunk, direct,
-                   scratch, tiles, out2, pooled):
-    """Tasks of conv + bias + act (+ max pool), `chunk` images each.
-
-    Without pooling (pool[0] == 0) the tiles are rows of out2 (N * rows * cols, F);
-    with it, tiles[slot] is the thread's tile and the result goes to pooled (N, oh, ow, F).
-    """
+@njit(cache=True, nogil=True, error_model="numpy")
+def forward_driver(state, slot, x, w2, bias, act, geo, region, chunk, scratch, out2):
+    """Tasks of conv + bias + act, `chunk` images each; the tiles are rows of out2
+    (N * rows * cols, F)."""
     images = x.shape[0]
     per = region[0] * region[1]
     ntasks = (images + chunk - 1) // chunk
@@ -163,20 +182,72 @@ def forward_driver(state, slot, x, w2, bias, act, geo, region, pool, chunk, dire
         if k >= ntasks:
             return last
         n0, n1 = k * chunk, min(images, (k + 1) * chunk)
-        if pool[0] == 0:
-            tile = out2[n0 * per:n1 * per]
-        else:
-            tile = tiles[slot, :(n1 - n0) * per]
-        conv_tile(x, w2, n0, n1, geo, region, direct, scratch[slot], tile)
+        tile = out2[n0 * per:n1 * per]
+        conv_tile(x, w2, n0, n1, geo, region, scratch[slot], tile)
         bias_act(tile, bias, act)
-        if pool[0] != 0:
-            max_pool_tile(tile, n1 - n0, region, pool, pooled, n0)
         last = finish_task(state, ntasks) or last
 
 
-@njit(cache=True, nogil=True)
-def grad_input_driver(state, slot, g2, w2, geo, region, chunk, dcols, dx):
-    """Tasks of dx += col2im(g2 @ w2.T) for strided convolutions (dx zeroed)."""
+@njit(cache=True, nogil=True, error_model="numpy")
+def place_tile(tile, images, region, out, n0):
+    """out[n0 + n] = the tile read as (images, rows, cols, F) in its top-left region, zero
+    elsewhere."""
+    rows, cols = region
+    for n in range(images):
+        target = out[n0 + n]
+        for i in range(target.shape[0]):
+            for j in range(target.shape[1]):
+                if i < rows and j < cols:
+                    copy(tile[(n * rows + i) * cols + j], target[i, j])
+                else:
+                    target[i, j] = 0
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def forward_tiled_driver(state, slot, x, w2, bias, act, geo, region, pool, chunk, scratch,
+                         tiles, out):
+    """Tasks of conv + bias + act computed into tiles[slot] (the thread's tile), then max
+    pooled into out (N, oh, ow, F) when pool[0] > 0, else placed into out (N, OH, OW, F)
+    with zeros outside the computed region."""
+    images = x.shape[0]
+    per = region[0] * region[1]
+    ntasks = (images + chunk - 1) // chunk
+    last = False
+    while True:
+        k = claim_task(state)
+        if k >= ntasks:
+            return last
+        n0, n1 = k * chunk, min(images, (k + 1) * chunk)
+        tile = tiles[slot, :(n1 - n0) * per]
+        conv_tile(x, w2, n0, n1, geo, region, scratch[slot], tile)
+        bias_act(tile, bias, act)
+        if pool[0] > 0:
+            max_pool_tile(tile, n1 - n0, region, pool, out, n0)
+        else:
+            place_tile(tile, n1 - n0, region, out, n0)
+        last = finish_task(state, ntasks) or last
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def gradient_rows(g, n0, n1, region, tile):
+    """The rows of g (N, OH, OW, F) for output pixels of images n0..n1 in `region`, as a
+    (pixels, F) matrix: a view when the region is all of g, else copied into tile."""
+    rows, cols = region
+    if rows == g.shape[1] and cols == g.shape[2]:
+        per = rows * cols
+        return g.reshape(g.shape[0] * per, g.shape[3])[n0 * per:n1 * per]
+    out = tile[:(n1 - n0) * rows * cols]
+    for n in range(n0, n1):
+        for i in range(rows):
+            for j in range(cols):
+                copy(g[n, i, j], out[((n - n0) * rows + i) * cols + j])
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def grad_input_driver(state, slot, g, w2, geo, region, chunk, dcols, gtiles, dx):
+    """Tasks of dx = col2im(g @ w2.T) over the output pixels in `region` (g is zero
+    outside it), `chunk` images each."""
     images, per = dx.shape[0], region[0] * region[1]
     ntasks = (images + chunk - 1) // chunk
     last = False
@@ -186,41 +257,20 @@ def grad_input_driver(state, slot, g2, w2, geo, region, chunk, dcols, dx):
             return last
         n0, n1 = k * chunk, min(images, (k + 1) * chunk)
         tile = dcols[slot, :(n1 - n0) * per]
-        gemm(g2[n0 * per:n1 * per], w2, tile, False, True, 0.0)
+        for n in range(n0, n1):
+            dx[n] = 0
+        gemm_nt(gradient_rows(g, n0, n1, region, gtiles[slot]), w2, tile, 0.0)
         col2im_add(tile, n0, n1, geo, region, dx)
         last = finish_task(state, ntasks) or last
 
 
-@njit(cache=True, nogil=True)
-def direct_filter_part(x, g2, n0, n1, geo, region, part):
-    """part[(a, b, c), :] += x tap * g over the chunk's output pixels (direct loops)."""
-    kh, kw, sh, sw, dh, dw, pad_top, pad_left = geo
-    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
-    filters = g2.shape[1]
-    row = n0 * region[0] * region[1]
-    for n in range(n0, n1):
-        for i in range(region[0]):
-            for j in range(region[1]):
-                grad = g2[row]
-                for a in range(kh):
-                    ih = i * sh - pad_top + a * dh
-                    if 0 <= ih < height:
-                        for b in range(kw):
-                            iw = j * sw - pad_left + b * dw
-                            if 0 <= iw < width:
-                                base = (a * kw + b) * channels
-                                for c in range(channels):
-                                    value = x[n, ih, iw, c]
-                                    target = part[base + c]
-                                    for f in range(filters):
-                                        target[f] += value * grad[f]
-                row += 1
-
-
-@njit(cache=True, nogil=True)
-def grad_filter_driver(state, slot, x, g2, geo, region, chunk, direct, scratch, parts):
-    """Tasks: parts[k] = filter gradient of chunk k (summed later in task order, so the
-    result does not depend on the thread count)."""
+@njit(cache=True, nogil=True, error_model="numpy")
+def grad_filter_driver(state, slot, x, g, geo, region, task_images, chunk, scratch, gtiles,
+                       parts):
+    """Tasks of `task_images` images: parts[k] = their filter gradient over the output
+    pixels in `region` (g is zero outside it), accumulated over sub-chunks of `chunk`
+    images (small GEMMs: measured faster here). The parts are summed in task order, so
+    the result does not depend on the thread count."""
     images, per = x.shape[0], region[0] * region[1]
     ntasks = parts.shape[0]
     last = False
@@ -228,36 +278,47 @@ def grad_filter_driver(state, slot, x, g2, geo, region, chunk, direct, scratch, 
         k = claim_task(state)
         if k >= ntasks:
             return last
-        n0, n1 = k * chunk, min(images, (k + 1) * chunk)
-        if direct:
-            parts[k] = 0
-            direct_filter_part(x, g2, n0, n1, geo, region, parts[k])
-        else:
+        stop = min(images, (k + 1) * task_images)
+        for n0 in range(k * task_images, stop, chunk):
+            n1 = min(stop, n0 + chunk)
             patches = scratch[slot, :(n1 - n0) * per]
             im2col(x, n0, n1, geo, region, patches)
-            gemm(patches, g2[n0 * per:n1 * per], parts[k], True, False, 0.0)
+            gemm_tn(patches, gradient_rows(g, n0, n1, region, gtiles[slot]), parts[k],
+                    0.0 if n0 == k * task_images else 1.0)
         last = finish_task(state, ntasks) or last
 
 
-@njit(cache=True, nogil=True)
-def sum_parts(parts):
-    """parts[0] + parts[1] + ... in order."""
-    total = parts[0].copy()
-    for k in range(1, parts.shape[0]):
-        total += parts[k]
-    return total
+@njit(cache=True, nogil=True, error_model="numpy")
+def narrow_driver(state, slot, x, w2, bias, act, g, geo, region, task_images, chunk, scratch,
+                  out2, parts):
+    """Both convolution kernels for inputs with a few channels (im2col_narrow patches), in
+    one function so a model whose only such layer is the first compiles one driver.
 
-
-@njit(cache=True, nogil=True)
-def flip_filter(w):
-    """w (KH, KW, C, F) -> rows (a, b, f), cols c of the spatially flipped, transposed
-    filter: the filter of the gradient with respect to the input, as a convolution."""
-    kh, kw, channels, filters = w.shape
-    out = np.empty((kh * kw * filters, channels), w.dtype)
-    for a in range(kh):
-        for b in range(kw):
-            base = ((kh - 1 - a) * kw + (kw - 1 - b)) * filters
-            for c in range(channels):
-                for f in range(filters):
-                    out[base + f, c] = w[a, b, c, f]
-    return out
+    Forward (parts empty): tasks of `chunk` images, out2 rows = act(patches @ w2 + bias).
+    Filter gradient (parts given): tasks of `task_images` images, parts[k] = patches.T @ g
+    over sub-chunks of `chunk` images.
+    """
+    images, per = x.shape[0], region[0] * region[1]
+    forward = parts.shape[0] == 0
+    ntasks = (images + chunk - 1) // chunk if forward else parts.shape[0]
+    last = False
+    while True:
+        k = claim_task(state)
+        if k >= ntasks:
+            return last
+        if forward:
+            n0, n1 = k * chunk, min(images, (k + 1) * chunk)
+            tile = out2[n0 * per:n1 * per]
+            patches = scratch[slot, :tile.shape[0]]
+            im2col_narrow(x, n0, n1, geo, region, patches)
+            gemm(patches, w2, tile, 0.0)
+            bias_act(tile, bias, act)
+        else:
+            stop = min(images, (k + 1) * task_images)
+            for n0 in range(k * task_images, stop, chunk):
+                n1 = min(stop, n0 + chunk)
+                patches = scratch[slot, :(n1 - n0) * per]
+                im2col_narrow(x, n0, n1, geo, region, patches)
+                gemm_tn(patches, g.reshape(-1, g.shape[3])[n0 * per:n1 * per], parts[k],
+                        0.0 if n0 == k * task_images else 1.0)
+        last = finish_task(state, ntasks) or last

@@ -13,13 +13,14 @@ import numpy as np
 from numba import njit
 
 from . import threads
-from .blas import gemm
+from .blas import gemm_flags
 from .conv_core import ACTIVATIONS, bias_act
 from .registry import register
 from .threads import claim_task, finish_task
 
 PARALLEL_MIN_WORK = 1 << 21
-MIN_BLOCK_ROWS = 32
+SPLIT_MORE_WORK = 1 << 27
+MIN_BLOCK = 32
 _SETTERS = ('scipy_openblas_set_num_threads', 'openblas_set_num_threads',
             'scipy_openblas_set_num_threads64_', 'openblas_set_num_threads64_')
 
@@ -59,35 +60,43 @@ def set_blas_threads(count):
     return done
 
 
-@njit(cache=True, nogil=True)
-def _matmul_block(a, b, transpose_a, transpose_b, bias, act, r0, r1, out):
-    """Rows r0:r1 of out = act(op(a) @ op(b) + bias)."""
+@njit(cache=True, nogil=True, error_model="numpy")
+def _matmul_block(a, b, transpose_a, transpose_b, bias, act, r0, r1, c0, c1, out):
+    """out[r0:r1, c0:c1] = act(op(a) @ op(b) + bias) for that block of rows and columns."""
     left = a[:, r0:r1] if transpose_a else a[r0:r1]
-    tile = out[r0:r1]
-    gemm(left, b, tile, transpose_a, transpose_b, 0.0)
+    right = b[c0:c1] if transpose_b else b[:, c0:c1]
+    tile = out[r0:r1, c0:c1]
+    gemm_flags(left, right, tile, transpose_a, transpose_b, 0.0)
     if act != 0 or bias.shape[0] > 0:
-        bias_act(tile, bias, act)
+        bias_act(tile, bias[c0:c1] if bias.shape[0] > 0 else bias, act)
 
 
-@njit(cache=True, nogil=True)
-def _matmul_driver(state, slot, a, b, transpose_a, transpose_b, bias, act, step, out):
-    """Tasks: blocks of `step` output rows."""
-    rows = out.shape[0]
-    ntasks = (rows + step - 1) // step
+@njit(cache=True, nogil=True, error_model="numpy")
+def _matmul_driver(state, slot, a, b, transpose_a, transpose_b, bias, act, row_step,
+                   col_step, out):
+    """Tasks: blocks of row_step output rows by col_step output columns."""
+    rows, cols = out.shape
+    across = (cols + col_step - 1) // col_step
+    ntasks = ((rows + row_step - 1) // row_step) * across
     last = False
     while True:
         k = claim_task(state)
         if k >= ntasks:
             return last
-        _matmul_block(a, b, transpose_a, transpose_b, bias, act, k * step,
-                      min(rows, (k + 1) * step), out)
+        r0, c0 = (k // across) * row_step, (k % across) * col_step
+        _matmul_block(a, b, transpose_a, transpose_b, bias, act, r0,
+                      min(rows, r0 + row_step), c0, min(cols, c0 + col_step), out)
         last = finish_task(state, ntasks) or last
 
 
 def _unit_columns(array):
-    """array itself when its last axis is contiguous (BLAS takes strided rows), else a
-    C-contiguous copy."""
-    if array.strides[1] == array.itemsize and array.strides[0] >= 0:
+    """array itself when BLAS can read it in place (contiguous rows, possibly strided
+    apart: a column block of a bigger matrix), else a C-contiguous copy."""
+    rows, cols = array.shape
+    size = array.itemsize
+    row_stride, col_stride = array.strides
+    if (col_stride == size or cols <= 1) and row_stride % size == 0 and (
+            row_stride >= cols * size or rows <= 1):
         return array
     return np.ascontiguousarray(array)
 
@@ -102,15 +111,28 @@ def matmul(a, b, transpose_a, transpose_b, bias, act):
     work = rows * inner * cols
     if out.size == 0:
         return out
-    if work < PARALLEL_MIN_WORK or threads.threads() == 1 or rows < 2 * MIN_BLOCK_ROWS:
-        _matmul_block(a, b, transpose_a, transpose_b, bias, act, 0, rows, out)
+    count = threads.threads()
+    if work < PARALLEL_MIN_WORK or count == 1 or max(rows, cols) < 2 * MIN_BLOCK:
+        _matmul_block(a, b, transpose_a, transpose_b, bias, act, 0, rows, 0, cols, out)
         return out
-    blocks = 2 * threads.threads()
-    step = max(MIN_BLOCK_ROWS, -(-rows // blocks))
-    step += -step % 8
-    threads.run(_matmul_driver, -(-rows // step), a, b, transpose_a, transpose_b, bias,
-                act, step, out)
+    # Split the longer side: one block per thread (measured best for the MLPs' products),
+    # two per thread for big products (balance when a thread is slowed down).
+    blocks = count if work < SPLIT_MORE_WORK else 2 * count
+    row_step, col_step = rows, cols
+    if rows >= cols:
+        row_step = _step(rows, blocks)
+    else:
+        col_step = _step(cols, blocks)
+    tasks = -(-rows // row_step) * -(-cols // col_step)
+    threads.run(_matmul_driver, tasks, a, b, transpose_a, transpose_b, bias, act, row_step,
+                col_step, out)
     return out
+
+
+def _step(size, blocks):
+    """Block length splitting `size` into about `blocks` parts (multiples of 8)."""
+    step = max(MIN_BLOCK, -(-size // blocks))
+    return step + (-step % 8)
 
 
 _NO_BIAS = {}

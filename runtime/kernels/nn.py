@@ -1,8 +1,10 @@
 """Softmax, and the window geometry shared by the convolution and pooling kernels."""
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
+from . import threads
 from .registry import register
+from .threads import claim_task, finish_task
 
 PADDINGS = ('valid', 'same')
 
@@ -56,23 +58,42 @@ def check_rank(array, ndim, op, what):
 
 # Softmax ------------------------------------------------------------------------------
 
-@njit(cache=True, parallel=True)
-def _softmax_rows(x, out):
-    """Numerically stable softmax of each row of a C-contiguous 2-D array."""
-    rows, cols = x.shape
-    for r in prange(rows):
+# Softmaxes of fewer elements run on the calling thread, in numpy; tasks are blocks of
+# rows.
+PARALLEL_MIN_ELEMENTS = 1 << 16
+ROWS_PER_TASK = 256
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _softmax_rows(x, r0, r1, out):
+    """Numerically stable softmax of rows r0..r1 of a C-contiguous 2-D array."""
+    cols = x.shape[1]
+    for r in range(r0, r1):
         top = x[r, 0]
         for c in range(1, cols):
             if x[r, c] > top or x[r, c] != x[r, c]:
                 top = x[r, c]
-        total = 0.0
+        total = x.dtype.type(0)
         for c in range(cols):
             value = np.exp(x[r, c] - top)
             out[r, c] = value
             total += value
-        scale = 1.0 / total
+        scale = x.dtype.type(1) / total
         for c in range(cols):
             out[r, c] *= scale
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _softmax_driver(state, slot, x, step, out):
+    rows = x.shape[0]
+    ntasks = (rows + step - 1) // step
+    last = False
+    while True:
+        k = claim_task(state)
+        if k >= ntasks:
+            return last
+        _softmax_rows(x, k * step, min(rows, (k + 1) * step), out)
+        last = finish_task(state, ntasks) or last
 
 
 @register('softmax')
@@ -82,9 +103,13 @@ def kernel_softmax(axis=-1):
         axis_ = axis % max(x.ndim, 1)
         moved = np.moveaxis(x, axis_, -1) if axis_ != x.ndim - 1 else x
         flat = np.ascontiguousarray(moved).reshape(-1, max(moved.shape[-1], 1))
-        out = np.empty_like(flat)
-        if flat.size:
-            _softmax_rows(flat, out)
+        if flat.size < PARALLEL_MIN_ELEMENTS:      # numpy: nothing to compile
+            out = np.exp(flat - flat.max(axis=-1, keepdims=True)) if flat.size else flat
+            out = out / out.sum(axis=-1, keepdims=True) if flat.size else out.copy()
+        else:
+            out = np.empty_like(flat)
+            threads.run(_softmax_driver, -(-flat.shape[0] // ROWS_PER_TASK), flat,
+                        ROWS_PER_TASK, out)
         out = out.reshape(moved.shape)
         return np.ascontiguousarray(np.moveaxis(out, -1, axis_)) if moved is not x else out
     return run

@@ -2,18 +2,31 @@
 
 The wrapper brings x to a C-contiguous (pre, reduced, post) array: a free reshape when the
 reduced axes are adjacent (the common case: a batch axis, the last axis, all leading
-axes), else one transposing copy that moves them last. The jitted cores walk `post`
+axes), else one transposing copy that moves them last. The compiled cores walk `post`
 innermost, so they run over contiguous memory and vectorise.
+
+Tasks (`threads`) are blocks of `pre` rows, or, for sums over many elements with few
+outputs (a bias gradient: pre = 1), blocks of the reduced axis whose partial sums are
+added in block order: results do not depend on the thread count. Small reductions run on
+the calling thread, through numpy's own reductions (no compiled code to load or build).
+Float sums accumulate in float64 and round once at the end.
 """
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
+from . import threads
+from .loops import copy
 from .registry import register
+from .threads import claim_task, finish_task
 
-# Sums over many elements with few outputs split the reduced axis into this many
-# partial sums (added in a fixed order: results do not depend on the thread count).
-MAX_SPLITS = 16
-SPLIT_MIN_ELEMENTS = 1 << 15
+# Reductions of fewer elements run on the calling thread.
+PARALLEL_MIN_ELEMENTS = 1 << 17
+# A sum with fewer than this many outputs splits its reduced axis into blocks of
+# REDUCED_BLOCK rows (at most MAX_SPLITS of them).
+SPLIT_MAX_OUTPUTS = 4096
+REDUCED_BLOCK = 1024
+MAX_SPLITS = 64
+ROWS_PER_TASK = 64
 
 
 def _prod(dims):
@@ -52,57 +65,84 @@ def _out_shape(shape, axes, keepdims):
     return tuple(d for i, d in enumerate(shape) if i not in axes)
 
 
-@njit(cache=True, parallel=True)
-def _sum3(x, parts, out):
-    """out[p, q] = sum over r of x[p, r, q]; parts (P, splits, Q) zeroed accumulators."""
-    pre, reduced, post = x.shape
+@njit(cache=True, nogil=True, error_model="numpy")
+def _sum_block(x, p, r0, r1, acc):
+    """acc[q] = sum over r in [r0, r1) of x[p, r, q]."""
+    acc[:] = 0
+    for r in range(r0, r1):
+        line = x[p, r]
+        for q in range(acc.shape[0]):
+            acc[q] += line[q]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _sum_driver(state, slot, x, step, parts):
+    """Tasks: (p, block) pairs; parts[p, block] = sum over the block's reduced rows."""
+    pre, reduced = x.shape[0], x.shape[1]
     splits = parts.shape[1]
-    step = (reduced + splits - 1) // splits
-    for task in prange(pre * splits):
-        p, s = task // splits, task % splits
-        acc = parts[p, s]
-        for r in range(s * step, min(reduced, (s + 1) * step)):
-            for q in range(post):
-                acc[q] += x[p, r, q]
-    for p in range(pre):
-        for s in range(1, splits):
-            parts[p, 0] += parts[p, s]
-        for q in range(post):
-            out[p, q] = parts[p, 0, q]
+    ntasks = pre * splits
+    last = False
+    while True:
+        k = claim_task(state)
+        if k >= ntasks:
+            return last
+        p, s = k // splits, k % splits
+        _sum_block(x, p, s * step, min(reduced, (s + 1) * step), parts[p, s])
+        last = finish_task(state, ntasks) or last
 
 
-@njit(cache=True, parallel=True)
-def _max3(x, out):
-    """out[p, q] = max over r of x[p, r, q] (NaN propagates); needs reduced >= 1."""
-    pre, reduced, post = x.shape
-    for p in prange(pre):
-        best = out[p]
-        best[:] = x[p, 0]
+@njit(cache=True, nogil=True, error_model="numpy")
+def _max_rows(x, p0, p1, argmax, out, where):
+    """out[p] (max) or where[p] (first argmax) over r of x[p, r, :]; NaN wins."""
+    reduced, post = x.shape[1], x.shape[2]
+    best = np.empty(post, x.dtype)
+    for p in range(p0, p1):
+        copy(x[p, 0], best)
+        if argmax:
+            where[p] = 0
         for r in range(1, reduced):
+            line = x[p, r]
             for q in range(post):
-                value = x[p, r, q]
-                if value > best[q] or value != value:
-                    best[q] = value
-
-
-@njit(cache=True, parallel=True)
-def _argmax3(x, out):
-    """out[p, q] = first r maximising x[p, r, q] (the first NaN wins, as numpy)."""
-    pre, reduced, post = x.shape
-    for p in prange(pre):
-        best = x[p, 0].copy()
-        where = out[p]
-        where[:] = 0
-        for r in range(1, reduced):
-            for q in range(post):
-                value = x[p, r, q]
+                value = line[q]
                 if value > best[q] or (value != value and best[q] == best[q]):
                     best[q] = value
-                    where[q] = r
+                    if argmax:
+                        where[p, q] = r
+        if not argmax:
+            copy(best, out[p])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _max_driver(state, slot, x, argmax, step, out, where):
+    """Tasks: blocks of `step` rows of pre."""
+    pre = x.shape[0]
+    ntasks = (pre + step - 1) // step
+    last = False
+    while True:
+        k = claim_task(state)
+        if k >= ntasks:
+            return last
+        _max_rows(x, k * step, min(pre, (k + 1) * step), argmax, out, where)
+        last = finish_task(state, ntasks) or last
 
 
 def _accumulator_dtype(dtype):
     return np.float64 if dtype.kind in 'fc' else np.int64
+
+
+def _sum3(x3, dtype):
+    """(pre, post) sums of a (pre, reduced, post) array, in `dtype`."""
+    pre, reduced, post = x3.shape
+    accumulator = _accumulator_dtype(dtype)
+    if x3.size < PARALLEL_MIN_ELEMENTS:     # numpy's own loops: nothing to compile
+        return np.sum(x3, axis=1, dtype=accumulator).astype(dtype)
+    splits = 1
+    if pre * post < SPLIT_MAX_OUTPUTS:
+        splits = max(1, min(MAX_SPLITS, reduced // REDUCED_BLOCK))
+    step = -(-reduced // splits) if reduced else 1
+    parts = np.empty((pre, splits, post), accumulator)
+    threads.run(_sum_driver, pre * splits, x3, step, parts)
+    return parts.sum(axis=1).astype(dtype)      # blocks in order: thread-count independent
 
 
 @register('sum')
@@ -113,45 +153,38 @@ def kernel_sum(axes=(), keepdims=False):
     """
     def run(x):
         axes_ = _normalize(axes, x.ndim, 'sum')
-        x3 = _as_3d(x, axes_)
-        pre, reduced, post = x3.shape
-        splits = 1
-        if pre < 8 and reduced * post >= SPLIT_MIN_ELEMENTS:
-            splits = max(1, min(MAX_SPLITS, reduced // 64))
-        parts = np.zeros((pre, splits, post), _accumulator_dtype(x.dtype))
-        out = np.empty((pre, post), x.dtype)
-        if out.size:
-            _sum3(x3, parts, out)
+        out = _sum3(_as_3d(x, axes_), x.dtype)
         return out.reshape(_out_shape(x.shape, axes_, keepdims))
+    return run
+
+
+def _max_kernel(op, axes, keepdims, argmax):
+    def run(x):
+        axes_ = _normalize(axes, x.ndim, op)
+        x3 = _as_3d(x, axes_)
+        if x3.shape[1] == 0:
+            raise ValueError(f"{op}: cannot reduce an empty axis; input shape {x.shape}, "
+                             f"axes {axes_}")
+        shape = _out_shape(x.shape, axes_, keepdims)
+        if x3.size < PARALLEL_MIN_ELEMENTS:     # numpy's own loops: nothing to compile
+            small = np.argmax(x3, axis=1) if argmax else np.max(x3, axis=1)
+            return small.astype(np.int64 if argmax else x.dtype).reshape(shape)
+        out = np.empty((0, 0) if argmax else (x3.shape[0], x3.shape[2]), x.dtype)
+        where = np.empty((x3.shape[0], x3.shape[2]) if argmax else (0, 0), np.int64)
+        if x3.shape[0] and x3.shape[2]:
+            step = max(1, min(ROWS_PER_TASK, x3.shape[0]))
+            threads.run(_max_driver, -(-x3.shape[0] // step), x3, argmax, step, out, where)
+        return (where if argmax else out).reshape(shape)
     return run
 
 
 @register('max')
 def kernel_max(axes=(), keepdims=False):
     """Factory: maximum of x over `axes` (empty: no reduction); NaN propagates."""
-    def run(x):
-        axes_ = _normalize(axes, x.ndim, 'max')
-        x3 = _as_3d(x, axes_)
-        if x3.shape[1] == 0:
-            raise ValueError(f"max: cannot reduce an empty axis; input shape {x.shape}, "
-                             f"axes {axes_}")
-        out = np.empty((x3.shape[0], x3.shape[2]), x.dtype)
-        if out.size:
-            _max3(x3, out)
-        return out.reshape(_out_shape(x.shape, axes_, keepdims))
-    return run
+    return _max_kernel('max', axes, keepdims, False)
 
 
 @register('argmax')
 def kernel_argmax(axis=-1, keepdims=False):
     """Factory: int64 index of the first maximum of x along `axis`."""
-    def run(x):
-        axes_ = _normalize((axis,), x.ndim, 'argmax')
-        x3 = _as_3d(x, axes_)
-        if x3.shape[1] == 0:
-            raise ValueError(f"argmax: cannot reduce an empty axis; input shape {x.shape}")
-        out = np.empty((x3.shape[0], x3.shape[2]), np.int64)
-        if out.size:
-            _argmax3(x3, out)
-        return out.reshape(_out_shape(x.shape, axes_, keepdims))
-    return run
+    return _max_kernel('argmax', (axis,), keepdims, True)

@@ -20,7 +20,7 @@ class UnknownKernelError(KeyError, ValueError):
 
 
 def register(key):
-    """Decorator storing a factory under `key`; a factory is called as factory(**attrs).
+    """Decorator storing a factory under `key`; a factory is called as `factory(**attrs)`.
 
     Args:
         key: the kernel key that plan steps name.
@@ -54,7 +54,7 @@ def get_kernel(key, attrs):
         attrs: dict of the step's plain attributes.
 
     Returns:
-        fn(*arrays) -> ndarray.
+        `fn(*arrays) -> ndarray`.
     """
     try:
         factory = KERNELS[key]

@@ -52,13 +52,13 @@ def _fetch_add(typingctx, array, index):
     return sig, codegen
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def claim_task(state):
     """The next unclaimed task number (>= the task count when all are taken)."""
     return _fetch_add(state, 0)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def finish_task(state, ntasks):
     """Count one finished task; True for the thread that finished the last one."""
     return _fetch_add(state, 1) == ntasks - 1

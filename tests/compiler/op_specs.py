@@ -10,6 +10,8 @@ import numpy as np
 from compiler import builders as B
 from compiler.ops.movement import Pad, Crop
 from compiler.ops.nn import Conv2DGradInput, Conv2DGradFilter
+from compiler.ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
+                                   Conv2DGradInputRegion, MatMulBiasAct, MaxPool2DReluGrad)
 from compiler.rewrite.fuse import fuse_elementwise
 
 
@@ -132,6 +134,40 @@ SPECS = [
     Spec('AvgPool2D', lambda x: B.avgpool2d(x, (2, 2), (2, 2), 'same'), [(2, 5, 6, 3)],
          covers=('AvgPool2DGrad',)),
     Spec('AvgPool2D', lambda x: B.avgpool2d(x, (3, 2), (1, 2), 'valid'), [(2, 5, 6, 3)]),
+    Spec('Conv2DBiasAct', lambda x, w, b: Conv2DBiasAct(
+        strides=(1, 1), padding='same', dilation=(1, 1), act='relu')(x, w, b),
+        [(2, 5, 6, 3), (3, 3, 3, 4), (4,)], covers=('Conv2DGradInput', 'Conv2DGradFilter')),
+    Spec('Conv2DBiasAct', lambda x, w: Conv2DBiasAct(
+        strides=(1, 2), padding='valid', dilation=(1, 1), act='linear')(x, w),
+        [(2, 6, 7, 2), (2, 3, 2, 3)]),
+    Spec('Conv2DBiasAct', lambda x, w, b: Conv2DBiasAct(
+        strides=(1, 1), padding='same', dilation=(1, 1), act='relu', region=(4, 5))(x, w, b),
+        [(2, 5, 6, 3), (3, 3, 3, 4), (4,)]),
+    Spec('Conv2DGradInputRegion', lambda g, w: Conv2DGradInputRegion(
+        input_hw=(7, 7), strides=(1, 1), padding='same', dilation=(1, 1), region=(6, 5))(g, w),
+        [(2, 7, 7, 3), (3, 3, 2, 3)], grad=False),
+    Spec('Conv2DGradFilterRegion', lambda x, g: Conv2DGradFilterRegion(
+        kernel_hw=(3, 3), strides=(1, 1), padding='same', dilation=(1, 1), region=(6, 6))(x, g),
+        [(2, 7, 7, 2), (2, 7, 7, 3)], grad=False),
+    Spec('Conv2DBiasActPool', lambda x, w, b: Conv2DBiasActPool(
+        strides=(1, 1), padding='same', dilation=(1, 1), act='relu', pool_size=(2, 2),
+        pool_strides=(2, 2), pool_padding='valid')(x, w, b),
+        [(2, 7, 6, 2), (3, 3, 2, 3), (3,)], covers=('MaxPool2DGrad',)),
+    Spec('Conv2DBiasActPool', lambda x, w: Conv2DBiasActPool(
+        strides=(1, 1), padding='valid', dilation=(1, 1), act='linear', pool_size=(3, 3),
+        pool_strides=(2, 2), pool_padding='same')(x, w),
+        [(2, 8, 7, 2), (2, 2, 2, 3)]),
+    Spec('MatMulBiasAct', lambda a, b, c: MatMulBiasAct(
+        transpose_a=False, transpose_b=False, act='relu')(a, b, c), [(3, 4), (4, 5), (5,)]),
+    Spec('MatMulBiasAct', lambda a, b: MatMulBiasAct(
+        transpose_a=True, transpose_b=True, act='linear')(a, b), [(4, 3), (5, 4)],
+        batch_none=False),
+    Spec('MaxPool2DReluGrad', lambda y, g: MaxPool2DReluGrad(
+        pool_size=(2, 2), strides=(2, 2), padding='valid')(y, g),
+        [(2, 6, 7, 3), (2, 3, 3, 3)], grad=False),
+    Spec('MaxPool2DReluGrad', lambda y, g: MaxPool2DReluGrad(
+        pool_size=(3, 3), strides=(2, 2), padding='same')(y, g),
+        [(2, 7, 6, 2), (2, 4, 3, 2)], grad=False),
     Spec('FusedElemwise', lambda a, b: fuse_elementwise(
         [B.where(B.greater(a, 0), B.exp(a) * b, B.cast(b, 'float32') - 1.0)], [])[0],
         [(3, 4), (3, 4)], grad=False),

@@ -17,6 +17,8 @@ CASES = [
     ((3, 10, 9, 1), (3, 3, 1, 4), (2, 2), 'same', (2, 2)),
     ((2, 8, 8, 5), (2, 2, 5, 3), (2, 2), 'valid', (1, 2)),
     ((1, 4, 5, 16), (1, 1, 16, 2), (1, 1), 'valid', (1, 1)),
+    ((2, 6, 8, 8), (3, 3, 8, 5), (1, 1), 'same', (1, 1)),        # Winograd
+    ((2, 8, 6, 9), (3, 3, 9, 4), (1, 1), 'valid', (1, 1)),       # Winograd
 ]
 IDS = [f"{x[1]}x{x[2]}c{x[3]}-k{w[0]}{w[1]}-s{s[0]}{s[1]}-{p}-d{d[0]}"
        for x, w, s, p, d in CASES]
@@ -86,14 +88,26 @@ def kernels(w_shape, x_shape, strides, padding, dilation):
             get_kernel('conv2d_grad_filter', dict(common, kernel_hw=list(w_shape[:2]))))
 
 
-@pytest.fixture(params=['direct', 'gemm'])
+@pytest.fixture(params=['default', 'small-chunks', 'threads', 'winograd', 'im2col'])
 def strategy(request, monkeypatch):
-    """Run each case through both code paths; 'gemm' also uses small, uneven chunks."""
-    if request.param == 'direct':
-        monkeypatch.setattr(conv, 'DIRECT_MAX_PATCH', 10 ** 9)
-    else:
-        monkeypatch.setattr(conv, 'DIRECT_MAX_PATCH', 0)
+    """Each case with the default choices; with tiny uneven chunks (several tasks and GEMM
+    sub-chunks per call); with every size forced onto the worker threads; with Winograd
+    for every 3x3 unit-stride case (odd sizes, one channel); and with im2col only."""
+    if request.param == 'small-chunks':
         monkeypatch.setattr(conv, 'ROWS_PER_CHUNK', 30)
+        monkeypatch.setattr(conv, 'GRAD_FILTER_ROWS', 20)
+        monkeypatch.setattr(conv, 'TASK_IMAGES', 2)
+        monkeypatch.setattr(conv, 'WINOGRAD_TILES_PER_CHUNK', 5)
+    elif request.param == 'threads':
+        monkeypatch.setattr(conv, 'PARALLEL_MIN_WORK', 0)
+        monkeypatch.setattr(conv, 'ROWS_PER_CHUNK', 1)
+        monkeypatch.setattr(conv, 'TASK_IMAGES', 1)
+        monkeypatch.setattr(conv, 'WINOGRAD_TILES_PER_CHUNK', 1)
+    elif request.param == 'winograd':
+        monkeypatch.setattr(conv, 'WINOGRAD_MIN_CHANNELS', 1)
+        monkeypatch.setattr(conv, 'WINOGRAD_MAX_WASTE', 100.0)
+    elif request.param == 'im2col':
+        monkeypatch.setattr(conv, 'WINOGRAD_MIN_CHANNELS', 10 ** 9)
     return request.param
 
 
@@ -163,3 +177,90 @@ def test_conv2d_rejects_bad_attrs_and_inputs():
         forward(np.zeros((1, 5, 5, 3)), np.zeros((3, 3, 4, 2)))
     with pytest.raises(ValueError, match='conv2d: .*float32 and float64'):
         forward(np.zeros((1, 5, 5, 3), np.float32), np.zeros((3, 3, 3, 2)))
+
+
+def ref_pool(y, size, strides, padding):
+    """Max pooling with windows clipped to the input (padded cells never win)."""
+    outs, befores = [], []
+    for n, k, s in zip(y.shape[1:3], size, strides):
+        out = -(-n // s) if padding == 'same' else (n - k) // s + 1
+        outs.append(out)
+        befores.append(max((out - 1) * s + k - n, 0) // 2 if padding == 'same' else 0)
+    out = np.empty((y.shape[0], outs[0], outs[1], y.shape[3]))
+    for i in range(outs[0]):
+        r0 = i * strides[0] - befores[0]
+        for j in range(outs[1]):
+            c0 = j * strides[1] - befores[1]
+            out[:, i, j] = y[:, max(r0, 0):r0 + size[0], max(c0, 0):c0 + size[1]].max(
+                axis=(1, 2))
+    return out
+
+
+FUSED = [  # (conv case, activation, bias?, pool (size, strides, padding) or None)
+    (CASES[0], 'relu', True, None),
+    (CASES[2], 'linear', True, None),
+    (CASES[0], 'relu', True, ((2, 2), (2, 2), 'valid')),     # 5x6 -> reads 4x6 only
+    (CASES[3], 'relu', False, ((3, 3), (2, 2), 'same')),
+    (CASES[4], 'linear', True, ((2, 3), (1, 2), 'valid')),
+    (CASES[8], 'relu', True, ((2, 2), (2, 2), 'valid')),
+    (CASES[9], 'relu', False, ((3, 3), (2, 2), 'same')),
+]
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('fused', FUSED, ids=[f"{i}" for i in range(len(FUSED))])
+def test_fused_conv_bias_act_pool_matches_unfused_reference(fused, dtype, strategy):
+    (x_shape, w_shape, strides, padding, dilation), act, has_bias, pool = fused
+    rng = np.random.RandomState(4)
+    x = rng.standard_normal(x_shape).astype(dtype)
+    w = rng.standard_normal(w_shape).astype(dtype)
+    b = rng.standard_normal(w_shape[3]).astype(dtype)
+    want = ref_conv(x, w, strides, padding, dilation) + (b if has_bias else 0)
+    want = np.maximum(want, 0) if act == 'relu' else want
+    attrs = json.loads(json.dumps(dict(strides=strides, padding=padding, dilation=dilation,
+                                       act=act)))
+    if pool is None:
+        kernel = get_kernel('conv2d_bias_act', attrs)
+    else:
+        attrs.update(pool_size=list(pool[0]), pool_strides=list(pool[1]),
+                     pool_padding=pool[2])
+        kernel = get_kernel('conv2d_bias_act_pool', attrs)
+        want = ref_pool(want, *pool)
+    got = kernel(x, w, b) if has_bias else kernel(x, w)
+    assert got.dtype == np.dtype(dtype) and got.shape == want.shape
+    tol = 2e-5 if dtype == 'float32' else 1e-12
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.abs(want).max())
+
+
+def test_fused_conv_rejects_bad_bias_and_activation():
+    attrs = {'strides': [1, 1], 'padding': 'same', 'act': 'relu'}
+    with pytest.raises(ValueError, match=r"unknown activation 'tanh'.*'linear', 'relu'"):
+        get_kernel('conv2d_bias_act', dict(attrs, act='tanh'))
+    kernel = get_kernel('conv2d_bias_act', attrs)
+    with pytest.raises(ValueError, match=r'conv2d_bias_act: expected a bias of shape \(2,\)'):
+        kernel(np.zeros((1, 4, 4, 3)), np.zeros((3, 3, 3, 2)), np.zeros(3))
+
+
+@pytest.mark.parametrize('case', [CASES[0], CASES[8], CASES[9]], ids=['5x6c3', '6x8c8', '8x6c9'])
+def test_region_variants_compute_only_the_top_left_part(case, strategy):
+    """conv2d_bias_act(region): zero outside it; the gradients take g as zero outside it."""
+    x_shape, w_shape, strides, padding, dilation = case
+    rng = np.random.RandomState(5)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    full = ref_conv(x, w, strides, padding, dilation)
+    region = (full.shape[1] - 1, full.shape[2] - 2)
+    inside = np.zeros(full.shape, bool)
+    inside[:, :region[0], :region[1]] = True
+    common = dict(strides=list(strides), padding=padding, dilation=list(dilation),
+                  region=list(region))
+    forward = get_kernel('conv2d_bias_act', dict(common, act='linear'))
+    np.testing.assert_allclose(forward(x, w), np.where(inside, full, 0), rtol=1e-12,
+                               atol=1e-12)
+    g = rng.standard_normal(full.shape)
+    masked = np.where(inside, g, 0)
+    grad_input = get_kernel('conv2d_grad_input', dict(common, input_hw=list(x_shape[1:3])))
+    grad_filter = get_kernel('conv2d_grad_filter', dict(common, kernel_hw=list(w_shape[:2])))
+    np.testing.assert_allclose(grad_input(masked, w), ref_grad_input(
+        masked, w, x_shape[1:3], strides, padding, dilation), rtol=1e-11, atol=1e-11)
+    np.testing.assert_allclose(grad_filter(x, g), ref_grad_filter(
+        x, masked, w_shape[:2], strides, padding, dilation), rtol=1e-11, atol=1e-11)

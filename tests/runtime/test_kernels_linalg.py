@@ -23,6 +23,7 @@ def test_matmul_matches_numpy(m, k, n, transpose_a, transpose_b, dtype):
 
 def test_matmul_splits_rows_across_threads(monkeypatch):
     monkeypatch.setattr(linalg, 'PARALLEL_MIN_WORK', 0)
+    monkeypatch.setattr(linalg, 'MIN_BLOCK', 4)
     rng = np.random.RandomState(1)
     a, b = rng.standard_normal((33, 8)), rng.standard_normal((5, 8))
     for transpose_a in (False, True):
@@ -49,5 +50,35 @@ def test_matmul_rejects_mismatched_inputs():
 
 
 def test_blas_runs_single_threaded_under_the_kernels():
-    """Importing the kernels sets SciPy's OpenBLAS to one thread (the kernels use prange)."""
+    """Importing the kernels sets SciPy's OpenBLAS to one thread (the kernels run their own
+    threads)."""
     assert linalg.set_blas_threads(1) in (True, False)   # False only for non-OpenBLAS
+
+
+@pytest.mark.parametrize('parallel', [False, True])
+@pytest.mark.parametrize('act', ['linear', 'relu'])
+@pytest.mark.parametrize('transpose_a, transpose_b', [(False, False), (True, True)])
+@pytest.mark.parametrize('m, n', [(70, 9), (9, 70)], ids=['tall', 'wide'])
+def test_matmul_bias_act_matches_numpy(m, n, transpose_a, transpose_b, act, parallel,
+                                       monkeypatch):
+    """Tall products split by rows, wide ones by columns (bias sliced per block)."""
+    if parallel:
+        monkeypatch.setattr(linalg, 'PARALLEL_MIN_WORK', 0)
+        monkeypatch.setattr(linalg, 'MIN_BLOCK', 2)
+    rng = np.random.RandomState(3)
+    k = 7
+    a = rng.standard_normal((k, m) if transpose_a else (m, k)).astype(np.float32)
+    b = rng.standard_normal((n, k) if transpose_b else (k, n)).astype(np.float32)
+    bias = rng.standard_normal(n).astype(np.float32)
+    product = (a.T if transpose_a else a) @ (b.T if transpose_b else b)
+
+    def activate(value):
+        return np.maximum(value, 0) if act == 'relu' else value
+    kernel = get_kernel('matmul_bias_act', {'transpose_a': transpose_a,
+                                            'transpose_b': transpose_b, 'act': act})
+    got = kernel(a, b, bias)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, activate(product + bias), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(kernel(a, b), activate(product), rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match=r'matmul_bias_act: expected a float32 bias of shape'):
+        kernel(a, b, bias[:3])

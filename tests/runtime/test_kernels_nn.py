@@ -44,3 +44,14 @@ def test_softmax_is_stable_for_large_inputs(dtype):
 def test_window_geometry_follows_keras_on_tensorflow(size, kernel, stride, dilation,
                                                        padding, expected):
     assert window_geometry(size, kernel, stride, dilation, padding) == expected
+
+
+def test_compiled_softmax_matches_numpy(monkeypatch):
+    """Small inputs go to numpy; force the compiled, threaded path on one too."""
+    from runtime.kernels import nn
+    monkeypatch.setattr(nn, 'PARALLEL_MIN_ELEMENTS', 0)
+    monkeypatch.setattr(nn, 'ROWS_PER_TASK', 3)
+    x = (np.random.RandomState(2).standard_normal((10, 7)) * 3).astype(np.float32)
+    got = get_kernel('softmax', {'axis': -1})(x)
+    np.testing.assert_allclose(got, ref_softmax(x.astype(np.float64), -1), rtol=1e-6,
+                               atol=1e-7)

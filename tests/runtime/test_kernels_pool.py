@@ -105,3 +105,28 @@ def test_maxpool2d_rejects_bad_padding_and_gradient_shape():
     _, backward = kernels((2, 2), (2, 2), 'valid')
     with pytest.raises(ValueError, match=r'maxpool2d_grad: .*\(1, 2, 2, 1\).*\(1, 3, 3, 1\)'):
         backward(np.zeros((1, 4, 4, 1)), np.zeros((1, 3, 3, 1)))
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('case', CASES, ids=IDS)
+def test_maxpool2d_relu_grad_is_the_pooling_gradient_masked_by_y_positive(case, dtype):
+    shape, pool_size, strides, padding = case
+    rng = np.random.RandomState(4)
+    y = np.maximum(rng.randint(-2, 3, shape), 0).astype(dtype)     # relu output, ties
+    attrs = {'pool_size': list(pool_size), 'strides': list(strides), 'padding': padding}
+    _, g, routed = ref_pool_and_grad(y, 5, pool_size, strides, padding)
+    got = get_kernel('maxpool2d_relu_grad', attrs)(y, g)
+    assert got.dtype == np.dtype(dtype) and got.shape == y.shape
+    np.testing.assert_allclose(got, routed * (y > 0), rtol=1e-6, atol=1e-6)
+
+
+def test_pooling_kernels_on_worker_threads(monkeypatch):
+    """Batches big enough for the thread pool give the same results, task by task."""
+    from runtime.kernels import pool
+    monkeypatch.setattr(pool, 'PARALLEL_MIN_ELEMENTS', 0)
+    monkeypatch.setattr(pool, 'IMAGES_PER_TASK', 1)
+    x = np.random.RandomState(6).standard_normal((9, 6, 8, 3))
+    forward, backward = kernels((2, 2), (2, 2), 'valid')
+    expected, g, expected_dx = ref_pool_and_grad(x, 7, (2, 2), (2, 2), 'valid')
+    np.testing.assert_array_equal(forward(x), expected)
+    np.testing.assert_allclose(backward(x, g), expected_dx, rtol=1e-12)

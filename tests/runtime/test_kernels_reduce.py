@@ -74,3 +74,19 @@ def test_argmax_matches_numpy_and_picks_the_first_tie(axis, keepdims, dtype):
 def test_reduce_rejects_out_of_range_axes():
     with pytest.raises(ValueError, match='sum: axis 3 is out of range for a 2-D input'):
         get_kernel('sum', {'axes': [3], 'keepdims': False})(np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize('axes', [(0,), (1, 2), (0, 2), (0, 1, 2)], ids=str)
+def test_compiled_reductions_match_numpy(axes, monkeypatch):
+    """Small inputs go to numpy; force the compiled, threaded paths on them too."""
+    from runtime.kernels import reduce
+    monkeypatch.setattr(reduce, 'PARALLEL_MIN_ELEMENTS', 0)
+    monkeypatch.setattr(reduce, 'REDUCED_BLOCK', 2)
+    monkeypatch.setattr(reduce, 'ROWS_PER_TASK', 2)
+    x = np.random.RandomState(5).randint(-3, 4, (5, 6, 7)).astype(np.float32)
+    attrs = {'axes': list(axes), 'keepdims': False}
+    np.testing.assert_allclose(get_kernel('sum', attrs)(x), x.sum(axis=axes), rtol=1e-6)
+    np.testing.assert_array_equal(get_kernel('max', attrs)(x), x.max(axis=axes))
+    for axis in range(3):
+        np.testing.assert_array_equal(
+            get_kernel('argmax', {'axis': axis, 'keepdims': False})(x), x.argmax(axis=axis))

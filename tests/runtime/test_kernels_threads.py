@@ -1,0 +1,82 @@
+"""The kernel thread pool: every task runs once, errors reach the caller, serial path."""
+import os
+
+import numpy as np
+import pytest
+from numba import njit
+
+from runtime.kernels import allocator, threads
+from runtime.kernels.threads import claim_task, finish_task
+
+
+@njit(nogil=True)
+def _record(state, slot, ntasks, who, fail_at):
+    last = False
+    while True:
+        k = claim_task(state)
+        if k >= ntasks:
+            return last
+        if k == fail_at:
+            raise ValueError('task failed')
+        who[k] = slot + 1
+        last = finish_task(state, ntasks) or last
+
+
+@pytest.mark.parametrize('count', [1, 2, 3])
+@pytest.mark.parametrize('ntasks', [1, 5, 64])
+def test_every_task_runs_exactly_once(count, ntasks):
+    previous = threads.set_threads(count)
+    try:
+        for parallel in (True, False):
+            who = np.zeros(ntasks, np.int64)
+            threads.run(_record, ntasks, ntasks, who, -1, parallel=parallel)
+            assert (who >= 1).all() and (who <= count).all()
+            if not parallel:
+                assert (who == 1).all()       # the calling thread is slot 0
+    finally:
+        threads.set_threads(previous)
+
+
+def test_an_error_in_a_task_reaches_the_caller_and_the_pool_survives():
+    previous = threads.set_threads(2)
+    try:
+        for _ in range(3):
+            with pytest.raises(ValueError, match='task failed'):
+                threads.run(_record, 40, 40, np.zeros(40, np.int64), 7)
+        who = np.zeros(40, np.int64)
+        threads.run(_record, 40, 40, who, -1)
+        assert (who >= 1).all()
+    finally:
+        threads.set_threads(previous)
+
+
+def test_set_threads_validates_and_returns_the_previous_count():
+    previous = threads.set_threads(3)
+    try:
+        assert threads.threads() == 3
+        with pytest.raises(ValueError, match='positive thread count, received 0'):
+            threads.set_threads(0)
+    finally:
+        assert threads.set_threads(previous) == 3
+
+
+def test_scratch_buffers_are_reused_and_grown():
+    first = threads.scratch('test', (4, 5), np.float32)
+    again = threads.scratch('test', (2, 3), np.float32)
+    assert again.base is first.base or np.shares_memory(first, again)
+    bigger = threads.scratch('test', (40, 50), np.float32)
+    assert bigger.shape == (40, 50) and bigger.dtype == np.float32
+
+
+def test_default_threads_follows_numba_num_threads(monkeypatch):
+    monkeypatch.setenv('NUMBA_NUM_THREADS', '3')
+    assert threads.default_threads() == 3
+    monkeypatch.delenv('NUMBA_NUM_THREADS')
+    assert threads.default_threads() >= 1
+
+
+def test_allocator_tuning_can_be_switched_off(monkeypatch):
+    monkeypatch.setenv('SYMKERAS_MALLOC_TUNING', '0')
+    assert allocator.keep_freed_memory() is False
+    monkeypatch.delenv('SYMKERAS_MALLOC_TUNING')
+    assert allocator.keep_freed_memory() in (True, False)    # False off glibc
