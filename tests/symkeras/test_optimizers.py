@@ -29,7 +29,7 @@ def gradient(w):
     return SCALE * w + SHIFT
 
 
-def run_steps(optimizer, steps=3):
+def run_steps(optimizer, steps=5):
     """Values of the parameter after each of `steps` compiled update steps."""
     w = K.variable(W0.copy(), name='w')
     loss = K.sum(0.5 * K.constant(SCALE) * K.square(w) + K.constant(SHIFT) * w)
@@ -42,7 +42,7 @@ def run_steps(optimizer, steps=3):
 
 
 # ---------------------------------------------------------------- numpy update rules
-def sgd_ref(lr=0.01, momentum=0., decay=0., nesterov=False, steps=3):
+def sgd_ref(lr=0.01, momentum=0., decay=0., nesterov=False, steps=5):
     w, m, out = W0.copy(), np.zeros(3), []
     for it in range(steps):
         g = gradient(w)
@@ -54,7 +54,7 @@ def sgd_ref(lr=0.01, momentum=0., decay=0., nesterov=False, steps=3):
     return out
 
 
-def rmsprop_ref(lr=0.001, rho=0.9, eps=EPS, decay=0., steps=3):
+def rmsprop_ref(lr=0.001, rho=0.9, eps=EPS, decay=0., steps=5):
     w, a, out = W0.copy(), np.zeros(3), []
     for it in range(steps):
         g = gradient(w)
@@ -64,7 +64,7 @@ def rmsprop_ref(lr=0.001, rho=0.9, eps=EPS, decay=0., steps=3):
     return out
 
 
-def adagrad_ref(lr=0.01, eps=EPS, steps=3):
+def adagrad_ref(lr=0.01, eps=EPS, steps=5):
     w, a, out = W0.copy(), np.zeros(3), []
     for _ in range(steps):
         g = gradient(w)
@@ -74,7 +74,7 @@ def adagrad_ref(lr=0.01, eps=EPS, steps=3):
     return out
 
 
-def adadelta_ref(lr=1.0, rho=0.95, eps=EPS, steps=3):
+def adadelta_ref(lr=1.0, rho=0.95, eps=EPS, steps=5):
     w, a, d, out = W0.copy(), np.zeros(3), np.zeros(3), []
     for _ in range(steps):
         g = gradient(w)
@@ -86,7 +86,7 @@ def adadelta_ref(lr=1.0, rho=0.95, eps=EPS, steps=3):
     return out
 
 
-def adam_ref(lr=0.001, beta_1=0.9, beta_2=0.999, eps=EPS, amsgrad=False, steps=3):
+def adam_ref(lr=0.001, beta_1=0.9, beta_2=0.999, eps=EPS, amsgrad=False, steps=5):
     w, m, v, vhat, out = W0.copy(), np.zeros(3), np.zeros(3), np.zeros(3), []
     for it in range(steps):
         g, t = gradient(w), it + 1
@@ -99,7 +99,7 @@ def adam_ref(lr=0.001, beta_1=0.9, beta_2=0.999, eps=EPS, amsgrad=False, steps=3
     return out
 
 
-def adamax_ref(lr=0.002, beta_1=0.9, beta_2=0.999, eps=EPS, steps=3):
+def adamax_ref(lr=0.002, beta_1=0.9, beta_2=0.999, eps=EPS, steps=5):
     w, m, u, out = W0.copy(), np.zeros(3), np.zeros(3), []
     for it in range(steps):
         g, t = gradient(w), it + 1
@@ -110,7 +110,7 @@ def adamax_ref(lr=0.002, beta_1=0.9, beta_2=0.999, eps=EPS, steps=3):
     return out
 
 
-def nadam_ref(lr=0.002, beta_1=0.9, beta_2=0.999, eps=EPS, schedule_decay=0.004, steps=3):
+def nadam_ref(lr=0.002, beta_1=0.9, beta_2=0.999, eps=EPS, schedule_decay=0.004, steps=5):
     w, m, v, schedule, out = W0.copy(), np.zeros(3), np.zeros(3), 1., []
     for it in range(steps):
         g, t = gradient(w), it + 1
@@ -152,7 +152,7 @@ RULES = [
 
 @pytest.mark.parametrize('cls, kwargs, reference, ref_kwargs', RULES,
                          ids=[f'{r[0].__name__}-{i}' for i, r in enumerate(RULES)])
-def test_three_steps_match_keras_rule(cls, kwargs, reference, ref_kwargs):
+def test_five_steps_match_keras_rule(cls, kwargs, reference, ref_kwargs):
     got = run_steps(cls(**kwargs))
     for step, (actual, expected) in enumerate(zip(got, reference(**ref_kwargs))):
         np.testing.assert_allclose(actual, expected, rtol=1e-10, atol=1e-12,
