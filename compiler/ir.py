@@ -4,6 +4,7 @@ A `Tensor` is either a leaf (an input placeholder, a variable holding a numpy va
 constant) or the output of an `Op` applied to input tensors. Shapes are tuples whose
 unknown entries (in practice the batch dimension) are None.
 """
+import contextlib
 import itertools
 import os
 import traceback
@@ -29,6 +30,7 @@ def normalize_dtype(dtype, where='dtype'):
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _PACKAGES = tuple(os.path.join(_ROOT, name) + os.sep for name in ('compiler', 'symkeras',
                                                                    'runtime'))
+_PACKAGES += (os.path.dirname(os.path.abspath(contextlib.__file__)) + os.sep,)  # stdlib
 
 
 def _user_frame():

@@ -41,3 +41,9 @@ def test_mnist_cnn_falls_back_to_the_shipped_sample(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert 'sample' in result.stdout
+
+
+def test_deploy_inference_round_trip():
+    result = run_example('examples/deploy_inference.py')
+    assert result.returncode == 0, result.stderr
+    assert 'equal to model.predict: True' in result.stdout

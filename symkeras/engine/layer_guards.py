@@ -30,6 +30,12 @@ def _copied(value):
     return list(value) if isinstance(value, list) else value
 
 
+def _user_line():
+    """'file.py:LINE' of the user's code calling the layer (outside our packages)."""
+    from compiler.ir import _user_frame
+    return _user_frame()
+
+
 @contextlib.contextmanager
 def naming_errors(layer):
     """Re-raise a ValueError/TypeError from building or calling `layer` (often raised by
@@ -38,11 +44,21 @@ def naming_errors(layer):
         yield
     except (ValueError, TypeError) as error:
         message = str(error)
+        where = _user_line()
         if "'%s'" % layer.name in message:
-            raise
+            if not where or where in message:
+                raise
+            label = "'%s'" % layer.name
+            message = message.replace(label, '%s at %s' % (label, where), 1)
+            try:
+                named = type(error)(message)
+            except Exception:
+                raise error from None
+            raise named from error
         try:
-            named = type(error)("Layer '%s' (%s): %s" % (layer.name, type(layer).__name__,
-                                                         message))
+            at = ' at %s' % where if where else ''
+            named = type(error)("Layer '%s' (%s)%s: %s" % (
+                layer.name, type(layer).__name__, at, message))
         except Exception:       # an exception class with its own signature: keep it
             raise error from None
         raise named from error

@@ -238,3 +238,11 @@ def test_get_config_from_config_round_trip():
                       'dtype': K.floatx(), 'with_offset': True}
     clone = Scale.from_config(config)
     assert clone.name == 's' and clone.with_offset and clone.batch_input_shape == (None, 3)
+
+
+def test_build_time_errors_quote_the_users_source_line():
+    import pytest
+    from symkeras.layers import Dense, Input, Concatenate
+    x = Input(shape=(64,))
+    with pytest.raises(ValueError, match=r"'concatenate_\d+' at test_engine_layer\.py:\d+"):
+        Concatenate()([Dense(4)(x), Input(shape=(3, 4))])
