@@ -104,8 +104,9 @@ def kernel_softmax(axis=-1):
         moved = np.moveaxis(x, axis_, -1) if axis_ != x.ndim - 1 else x
         flat = np.ascontiguousarray(moved).reshape(-1, max(moved.shape[-1], 1))
         if flat.size < PARALLEL_MIN_ELEMENTS:      # numpy: nothing to compile
-            out = np.exp(flat - flat.max(axis=-1, keepdims=True)) if flat.size else flat
-            out = out / out.sum(axis=-1, keepdims=True) if flat.size else out.copy()
+            out = np.subtract(flat, flat.max(axis=-1, keepdims=True) if flat.size else 0)
+            np.exp(out, out=out)
+            out /= out.sum(axis=-1, keepdims=True)
         else:
             out = np.empty_like(flat)
             threads.run(_softmax_driver, -(-flat.shape[0] // ROWS_PER_TASK), flat,

@@ -135,7 +135,7 @@ def _sum3(x3, dtype):
     pre, reduced, post = x3.shape
     accumulator = _accumulator_dtype(dtype)
     if x3.size < PARALLEL_MIN_ELEMENTS:     # numpy's own loops: nothing to compile
-        return np.sum(x3, axis=1, dtype=accumulator).astype(dtype)
+        return np.sum(x3, axis=1, dtype=accumulator).astype(dtype, copy=False)
     splits = 1
     if pre * post < SPLIT_MAX_OUTPUTS:
         splits = max(1, min(MAX_SPLITS, reduced // REDUCED_BLOCK))
@@ -168,7 +168,7 @@ def _max_kernel(op, axes, keepdims, argmax):
         shape = _out_shape(x.shape, axes_, keepdims)
         if x3.size < PARALLEL_MIN_ELEMENTS:     # numpy's own loops: nothing to compile
             small = np.argmax(x3, axis=1) if argmax else np.max(x3, axis=1)
-            return small.astype(np.int64 if argmax else x.dtype).reshape(shape)
+            return small.astype(np.int64 if argmax else x.dtype, copy=False).reshape(shape)
         out = np.empty((0, 0) if argmax else (x3.shape[0], x3.shape[2]), x.dtype)
         where = np.empty((x3.shape[0], x3.shape[2]) if argmax else (0, 0), np.int64)
         if x3.shape[0] and x3.shape[2]:

@@ -11,12 +11,18 @@ buffers indexed by it.
 
 Why not Numba's `prange`: its OpenMP workers split loops statically and spin-wait, and a
 second pool (BLAS, numpy) fighting them on two cores halves the speed of both; `prange`
-kernels also take seconds each to compile. Here the workers sleep on a lock between jobs
-and BLAS is called single-threaded from inside the tasks: one pool at a time.
+kernels also take seconds each to compile. Here BLAS is called single-threaded from
+inside the tasks (one pool at a time), and a worker spins only briefly (SPIN_SECONDS,
+without the GIL) for the next job before it sleeps: waking a sleeping thread took 30-70
+us here, a large share of a 0.5 ms product, while kernels follow each other closely.
+The caller likewise spins briefly for the workers' last tasks before it blocks.
 """
+import math
 import os
+import platform
 import queue
 import threading
+import time
 
 import numpy as np
 from llvmlite import ir
@@ -52,6 +58,51 @@ def _fetch_add(typingctx, array, index):
     return sig, codegen
 
 
+# How long a thread spins for the next job (or for the last tasks) before sleeping.
+SPIN_SECONDS = 2e-4
+_X86 = platform.machine().lower() in ('x86_64', 'amd64', 'i386', 'i686')
+
+
+@intrinsic
+def _load(typingctx, array, index):
+    """array[index] (int64) read with an atomic acquire load (sees other threads' writes)."""
+    if not (isinstance(array, types.Array) and array.dtype == types.int64):
+        return None
+    sig = types.int64(array, index)
+
+    def codegen(context, builder, signature, args):
+        array_type = signature.args[0]
+        view = context.make_array(array_type)(context, builder, args[0])
+        pointer = cgutils.get_item_pointer(context, builder, array_type, view, [args[1]])
+        return builder.load_atomic(pointer, 'acquire', 8)
+    return sig, codegen
+
+
+@intrinsic
+def _pause(typingctx):
+    """The x86 spin-wait hint (nothing elsewhere)."""
+    sig = types.void()
+
+    def codegen(context, builder, signature, args):
+        if _X86:
+            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(
+                ir.VoidType(), []), 'llvm.x86.sse2.pause')
+            builder.call(fn, [])
+        return context.get_dummy_value()
+    return sig, codegen
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def spin_while_equal(array, index, value, spins):
+    """Spin (without the GIL) while array[index] == value, at most `spins` times; True
+    when it changed."""
+    for _ in range(spins):
+        if _load(array, index) != value:
+            return True
+        _pause()
+    return False
+
+
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def claim_task(state):
     """The next unclaimed task number (>= the task count when all are taken)."""
@@ -73,12 +124,23 @@ class _Job:
         self.error = None
 
 
+def _spins():
+    """spin_while_equal iterations lasting about SPIN_SECONDS (measured once)."""
+    flag = np.zeros(1, np.int64)
+    spin_while_equal(flag, 0, 0, 10)
+    start = time.perf_counter()
+    spin_while_equal(flag, 0, 0, 20000)
+    return max(1, int(20000 * SPIN_SECONDS / max(time.perf_counter() - start, 1e-9)))
+
+
 class _Pool:
     """Worker threads (slots 1..threads-1) that run jobs given to them; slot 0 is the
-    caller."""
+    caller. posted[slot] counts the jobs given to each worker (the spin flag)."""
 
     def __init__(self, threads):
         self.threads = threads
+        self.spins = _spins()
+        self.posted = np.zeros(threads, np.int64)
         self.queues = []
         for slot in range(1, threads):
             inbox = queue.SimpleQueue()
@@ -86,10 +148,12 @@ class _Pool:
                              name=f'symkeras-kernel-{slot}').start()
             self.queues.append(inbox)
 
-    @staticmethod
-    def _work(inbox, slot):
+    def _work(self, inbox, slot):
+        taken = 0
         while True:
-            job = inbox.get()
+            spin_while_equal(self.posted, slot, taken, self.spins)   # hot hand-over
+            job = inbox.get()                                        # else sleep
+            taken += 1
             try:
                 if job.driver(job.state, slot, *job.args):
                     job.finished.release()
@@ -99,10 +163,16 @@ class _Pool:
 
     def run(self, driver, ntasks, args, threads):
         job = _Job(driver, ntasks, args)
-        for inbox in self.queues[:threads - 1]:
+        for slot, inbox in enumerate(self.queues[:threads - 1], 1):
             inbox.put(job)
+            self.posted[slot] += 1
         if not driver(job.state, 0, *args):
-            job.finished.acquire()   # a worker still runs the last task it claimed
+            # A worker still runs the last task it claimed: spin briefly, then sleep.
+            done = int(job.state[1])
+            while done < ntasks and spin_while_equal(job.state, 1, done, self.spins):
+                done = int(job.state[1])
+            if done < ntasks or job.error is not None:
+                job.finished.acquire()
         if job.error is not None:
             raise job.error
 
@@ -170,13 +240,12 @@ _scratch = threading.local()
 def scratch(name, shape, dtype):
     """A reusable uninitialised array of `shape`: one buffer per (name, dtype) and calling
     thread, grown as needed (kernels run one at a time per calling thread)."""
-    buffers = getattr(_scratch, 'buffers', None)
-    if buffers is None:
+    try:
+        buffers = _scratch.buffers
+    except AttributeError:
         buffers = _scratch.buffers = {}
-    size = 1
-    for dim in shape:
-        size *= int(dim)
-    key = (name, np.dtype(dtype))
+    size = math.prod(shape)
+    key = (name, dtype)
     buffer = buffers.get(key)
     if buffer is None or buffer.size < size:
         buffer = buffers[key] = np.empty(max(size, 1), dtype)

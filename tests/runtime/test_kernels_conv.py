@@ -264,3 +264,19 @@ def test_region_variants_compute_only_the_top_left_part(case, strategy):
         masked, w, x_shape[1:3], strides, padding, dilation), rtol=1e-11, atol=1e-11)
     np.testing.assert_allclose(grad_filter(x, g), ref_grad_filter(
         x, masked, w_shape[:2], strides, padding, dilation), rtol=1e-11, atol=1e-11)
+
+
+def test_winograd_filter_memo_follows_in_place_changes():
+    """The transformed filter is reused only while the very same, unchanged array comes
+    back: a new array, or the same one modified in place, is transformed again."""
+    rng = np.random.RandomState(6)
+    x, w = rng.standard_normal((2, 6, 8, 8)), rng.standard_normal((3, 3, 8, 5))
+    kernel = get_kernel('conv2d_bias_act', {'strides': [1, 1], 'padding': 'same'})
+    np.testing.assert_allclose(kernel(x, w), ref_conv(x, w, (1, 1), 'same', (1, 1)),
+                               rtol=1e-12, atol=1e-12)
+    w *= -0.5                      # same object, new values
+    np.testing.assert_allclose(kernel(x, w), ref_conv(x, w, (1, 1), 'same', (1, 1)),
+                               rtol=1e-12, atol=1e-12)
+    other = rng.standard_normal(w.shape)
+    np.testing.assert_allclose(kernel(x, other), ref_conv(x, other, (1, 1), 'same', (1, 1)),
+                               rtol=1e-12, atol=1e-12)
