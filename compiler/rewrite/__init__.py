@@ -6,7 +6,7 @@ in PASS_ORDER, each to a fixpoint (bounded), and returns the log of rules that f
 from ..graph import rebuild
 from ..ir import toposort
 
-PASS_ORDER = ('canonicalize', 'stabilize', 'merge', 'epilogue', 'fuse')
+PASS_ORDER = ('canonicalize', 'stabilize', 'specialize', 'merge', 'dce', 'epilogue', 'fuse')
 RULES = {name: [] for name in PASS_ORDER}
 GRAPH_PASSES = {}      # pass name -> function(roots, log) -> roots (whole-graph passes)
 MAX_ITERATIONS = 20
@@ -51,11 +51,13 @@ def optimize(roots, passes=PASS_ORDER):
 
 
 # The rule modules register themselves into RULES when imported: this list is all of them.
-from . import canonicalize, simplify, stabilize  # noqa: E402,F401
+from . import canonicalize, simplify, specialize, stabilize  # noqa: E402,F401
+from .dce import eliminate_dead_code  # noqa: E402
 from .epilogue import fuse_epilogues  # noqa: E402
 from .fuse import fuse_elementwise  # noqa: E402
 from .merge import merge_duplicates  # noqa: E402
 
+GRAPH_PASSES['dce'] = eliminate_dead_code
 GRAPH_PASSES['merge'] = merge_duplicates
 GRAPH_PASSES['epilogue'] = fuse_epilogues
 GRAPH_PASSES['fuse'] = fuse_elementwise

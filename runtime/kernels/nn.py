@@ -114,3 +114,76 @@ def kernel_softmax(axis=-1):
         out = out.reshape(moved.shape)
         return np.ascontiguousarray(np.moveaxis(out, -1, axis_)) if moved is not x else out
     return run
+
+
+# Softmax cross-entropy -----------------------------------------------------------------
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _row_shift(z, r):
+    """(max of row r, log of sum(exp(z[r] - max)))."""
+    cols = z.shape[1]
+    top = z[r, 0]
+    for c in range(1, cols):
+        if z[r, c] > top or z[r, c] != z[r, c]:
+            top = z[r, c]
+    total = z.dtype.type(0)
+    for c in range(cols):
+        total += np.exp(z[r, c] - top)
+    return top, total
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _crossentropy_rows(z, y, out):
+    """out[r] = sum_c y[r, c] * (log(sum(exp(z[r] - top))) - (z[r, c] - top))."""
+    for r in range(z.shape[0]):
+        top, total = _row_shift(z, r)
+        log_total = np.log(total)
+        loss = z.dtype.type(0)
+        for c in range(z.shape[1]):
+            loss += y[r, c] * (log_total - (z[r, c] - top))
+        out[r] = loss
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _crossentropy_grad_rows(z, y, g, out):
+    """out[r, c] = (softmax(z[r])[c] * sum(y[r]) - y[r, c]) * g[r]."""
+    for r in range(z.shape[0]):
+        top, total = _row_shift(z, r)
+        mass = z.dtype.type(0)
+        for c in range(z.shape[1]):
+            mass += y[r, c]
+        for c in range(z.shape[1]):
+            p = np.exp(z[r, c] - top) / total
+            out[r, c] = (p * mass - y[r, c]) * g[r]
+
+
+def _rows(z, y):
+    """z and y (broadcast to z) as C-contiguous (rows, classes) arrays of z's dtype."""
+    cols = max(z.shape[-1], 1) if z.ndim else 1
+    flat_z = np.ascontiguousarray(z).reshape(-1, cols)
+    flat_y = np.ascontiguousarray(np.broadcast_to(y, z.shape), z.dtype).reshape(-1, cols)
+    return flat_z, flat_y
+
+
+@register('softmax_crossentropy')
+def kernel_softmax_crossentropy():
+    """Factory: per-row -sum(y * log_softmax(z)) over the last axis, shape z.shape[:-1]."""
+    def run(z, y):
+        flat_z, flat_y = _rows(z, y)
+        out = np.zeros(flat_z.shape[0], z.dtype)
+        if z.shape[-1]:
+            _crossentropy_rows(flat_z, flat_y, out)
+        return out.reshape(z.shape[:-1])
+    return run
+
+
+@register('softmax_crossentropy_grad')
+def kernel_softmax_crossentropy_grad():
+    """Factory: (softmax(z) * sum(y, -1) - y) * g[..., None], shaped like z."""
+    def run(z, y, g):
+        flat_z, flat_y = _rows(z, y)
+        flat_g = np.ascontiguousarray(np.broadcast_to(g, z.shape[:-1]), z.dtype).reshape(-1)
+        out = np.empty_like(flat_z)
+        _crossentropy_grad_rows(flat_z, flat_y, flat_g, out)
+        return out.reshape(z.shape)
+    return run

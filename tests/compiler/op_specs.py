@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from compiler import builders as B
+from compiler.ops.crossentropy import SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad
 from compiler.ops.movement import Pad, Crop
 from compiler.ops.nn import Conv2DGradInput, Conv2DGradFilter
 from compiler.ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
@@ -113,6 +114,12 @@ SPECS = [
     Spec('MatMul', lambda a, b: B.matmul(a, b, True, True), [(4, 3), (5, 4)],
          batch_none=False),
     Spec('Softmax', B.softmax, [(3, 5)]),
+    Spec('SoftmaxCrossEntropy', lambda z, y: SoftmaxCrossEntropy()(z, y), [(4, 5), (4, 5)],
+         domain=(-3.0, 3.0), covers=('SoftmaxCrossEntropyGrad',)),
+    Spec('SoftmaxCrossEntropy', lambda z, y: SoftmaxCrossEntropy()(z, y), [(2, 3, 4), (4,)],
+         domain=(0.0, 2.0)),
+    Spec('SoftmaxCrossEntropyGrad', lambda z, y, g: SoftmaxCrossEntropyGrad()(z, y, g),
+         [(4, 5), (4, 5), (4,)], domain=(-2.0, 2.0), batch_none=False),
     Spec('Conv2D', _conv((1, 1), 'same'), [(2, 5, 6, 3), (3, 3, 3, 4)],
          covers=('Conv2DGradInput', 'Conv2DGradFilter')),
     Spec('Conv2D', _conv((2, 2), 'same'), [(2, 7, 6, 2), (3, 3, 2, 3)]),

@@ -1,8 +1,11 @@
 """The seed CNN's gradients with every pass on equal those with every pass off (float64)."""
+import collections
+
 import numpy as np
 
 from compiler import autodiff, builders as B, ir
 from compiler.function import function
+from compiler.ir import toposort
 
 
 def seed_cnn_loss(rng):
@@ -38,3 +41,15 @@ def test_all_passes_on_equal_all_passes_off_to_1e10():
     nodes_before, nodes_after = optimized.graph.node_counts()
     assert nodes_after < nodes_before
     assert len(optimized.plan.steps) < len(plain.plan.steps)
+
+
+def test_training_graph_uses_one_softmax_crossentropy_and_its_gradient():
+    rng = np.random.RandomState(0)
+    x, y, params, loss = seed_cnn_loss(rng)
+    optimized = function([x, y], [loss] + autodiff.gradients(loss, params))
+    order = toposort(optimized.graph.roots)
+    names = collections.Counter(type(n.op).__name__ for n in order if n.op is not None)
+    assert names['SoftmaxCrossEntropy'] == 1 and names['SoftmaxCrossEntropyGrad'] == 1
+    assert names['Softmax'] == 0 and names['Log'] == 0 and names['Clip'] == 0
+    kernels = [step.kernel for step in optimized.plan.steps]
+    assert 'softmax_crossentropy' in kernels and 'softmax_crossentropy_grad' in kernels

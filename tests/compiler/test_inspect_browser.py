@@ -201,5 +201,6 @@ def test_viewer_zooms_pans_shows_details_and_switches_views(train_step, tmp_path
     home, zoomed, panned = [[float(v) for v in s.split()] for s in check['states']]
     assert zoomed[2] < home[2] and zoomed[3] < home[3]           # wheel up zooms in
     assert panned[2:] == zoomed[2:] and panned[:2] != zoomed[:2]  # drag moves, keeps zoom
-    assert 'rewritefuse_elementwise' in check['info'] and 'shape(None, 10)' in check['info']
+    assert 'rewritefuse_elementwise' in check['info']
+    assert re.search(r'shape\(None, \d+\)', check['info'])      # the clicked node's shape
     assert check['shown'] == ['original']

@@ -1,4 +1,4 @@
-"""softmax against numpy, and the shared 'same'/'valid' window geometry."""
+"""softmax and softmax cross-entropy against numpy, and the shared window geometry."""
 import numpy as np
 import pytest
 
@@ -55,3 +55,39 @@ def test_compiled_softmax_matches_numpy(monkeypatch):
     got = get_kernel('softmax', {'axis': -1})(x)
     np.testing.assert_allclose(got, ref_softmax(x.astype(np.float64), -1), rtol=1e-6,
                                atol=1e-7)
+
+
+def ref_crossentropy(z, y):
+    z, y = z.astype(np.float64), np.broadcast_to(y, z.shape).astype(np.float64)
+    log_p = z - z.max(-1, keepdims=True)
+    log_p -= np.log(np.exp(log_p).sum(-1, keepdims=True))
+    return -(y * log_p).sum(-1), np.exp(log_p) * y.sum(-1, keepdims=True) - y
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('shape, y_shape', [((4, 5), (4, 5)), ((2, 3, 4), (4,)),
+                                            ((6,), (6,))])
+def test_softmax_crossentropy_matches_numpy(shape, y_shape, dtype):
+    rng = np.random.RandomState(3)
+    z = (rng.standard_normal(shape) * 3).astype(dtype)
+    y = rng.uniform(0, 1, y_shape).astype(dtype)
+    g = rng.uniform(0.5, 1.5, shape[:-1]).astype(dtype)
+    loss = get_kernel('softmax_crossentropy', {})(z, y)
+    grad = get_kernel('softmax_crossentropy_grad', {})(z, y, g)
+    assert loss.shape == shape[:-1] and loss.dtype == np.dtype(dtype)
+    assert grad.shape == shape and grad.dtype == np.dtype(dtype)
+    expected_loss, expected_grad = ref_crossentropy(z, y)
+    tol = 1e-5 if dtype == 'float32' else 1e-13
+    np.testing.assert_allclose(loss, expected_loss, rtol=tol, atol=tol)
+    np.testing.assert_allclose(grad, expected_grad * g[..., None], rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_softmax_crossentropy_is_stable_for_large_logits(dtype):
+    z = np.array([[1e4, 0.0, -1e4], [-1e4, -1e4, -2e4]], dtype)
+    y = np.array([[0.0, 0.0, 1.0], [0.5, 0.5, 0.0]], dtype)
+    loss = get_kernel('softmax_crossentropy', {})(z, y)
+    grad = get_kernel('softmax_crossentropy_grad', {})(z, y, np.ones(2, dtype))
+    assert np.isfinite(loss).all() and np.isfinite(grad).all()
+    np.testing.assert_allclose(loss, [2e4, np.log(2.0)], rtol=1e-6)
+    np.testing.assert_allclose(grad, [[1.0, 0.0, -1.0], [0.0, 0.0, 0.0]], atol=1e-6)
