@@ -55,14 +55,17 @@ def test_values_match_keras(layer_cls, kwargs, reference):
                                rtol=1e-5, atol=1e-6)
 
 
-# A zero alpha gets no gradient from an MSE towards zero (relu(x) * relu(-x) = 0): start
-# PReLU elsewhere so the training step has something to learn.
+# Every configuration of CASES through the five checks (the table in test_layer_table.py
+# has one or two rows per class), on data reaching past the thresholds (theta=1) and away
+# from the kinks.
 @pytest.mark.parametrize('layer_cls, kwargs', [(c, k) for c, k, _ in CASES] + [
     (PReLU, {'alpha_initializer': 'uniform'}),
     (PReLU, {'alpha_initializer': 'ones', 'shared_axes': [1, 2]})])
 def test_layer_test(layer_cls, kwargs):
     weights = 1 if layer_cls is PReLU else 0
-    run_layer_test(layer_cls, kwargs, (None, 3, 4), (None, 3, 4), expected_weights=weights)
+    data = np.random.RandomState(0).uniform(-3, 3, size=(3, 3, 4)).astype('float32')
+    run_layer_test(layer_cls, kwargs, (None, 3, 4), (None, 3, 4), input_data=data,
+                   expected_weights=weights)
 
 
 def test_prelu_learns_alpha_per_position_or_shared():

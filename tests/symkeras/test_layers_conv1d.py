@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 
-from layer_test_utils import run_layer_test
 from symkeras import backend as K
 from symkeras.layers import Input, Conv1D, Convolution1D
 from symkeras.models import Model
@@ -29,14 +28,6 @@ def numpy_conv1d(x, w, stride, padding, dilation=1):
         window = x[:, i * stride:i * stride + span:dilation, :]
         out[:, i] = np.tensordot(window, w, axes=([1, 2], [0, 1]))
     return out
-
-
-def test_conv1d_layer_test():
-    run_layer_test(Conv1D, {'filters': 3, 'kernel_size': 2}, (None, 6, 4), (None, 5, 3),
-                   expected_weights=2)
-    run_layer_test(Conv1D, {'filters': 2, 'kernel_size': 3, 'padding': 'causal',
-                            'dilation_rate': 2, 'use_bias': False},
-                   (None, 7, 3), (None, 7, 2), expected_weights=1)
 
 
 @pytest.mark.parametrize('padding, stride, dilation, steps', [

@@ -3,7 +3,6 @@ values against a numpy scatter, the adjoint of Conv2D, arguments and errors."""
 import numpy as np
 import pytest
 
-from layer_test_utils import run_layer_test
 from symkeras import backend as K
 from symkeras.layers import (Input, Conv2DTranspose, Deconvolution2D, Deconv2D,
                              Convolution2DTranspose)
@@ -36,14 +35,6 @@ def numpy_conv_transpose(x, w, strides, padding, out_hw):
                     if 0 <= r < out_hw[0] and 0 <= c < out_hw[1]:
                         out[:, r, c] += x[:, i, j] @ w[a, b].T
     return out
-
-
-def test_conv2d_transpose_layer_test():
-    run_layer_test(Conv2DTranspose, {'filters': 2, 'kernel_size': 3, 'strides': 2},
-                   (None, 3, 4, 3), (None, 7, 9, 2), expected_weights=2)
-    run_layer_test(Conv2DTranspose, {'filters': 3, 'kernel_size': (2, 3), 'padding': 'same',
-                                     'strides': (2, 1), 'use_bias': False},
-                   (None, 3, 3, 2), (None, 6, 3, 3), expected_weights=1)
 
 
 @pytest.mark.parametrize('kernel, strides, padding, output_padding, expected_hw', [

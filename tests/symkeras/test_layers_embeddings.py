@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 
-from layer_test_utils import run_layer_test
 from symkeras import backend as K
 from symkeras.layers import Input, Embedding, Flatten, Dense
 from symkeras.models import Model, Sequential
@@ -12,11 +11,6 @@ from symkeras.models import Model, Sequential
 def fresh_session():
     K.clear_session()
     yield
-
-
-def test_embedding_layer_test():
-    run_layer_test(Embedding, {'input_dim': 10, 'output_dim': 3}, (None, 4), (None, 4, 3),
-                   input_dtype='int32', expected_weights=1, check_training=False)
 
 
 def test_embedding_looks_up_rows():

@@ -35,7 +35,7 @@ def training_function(layer, shape):
 def test_identity_at_test_time(layer_cls, kwargs, shape):
     data = np.random.RandomState(0).randn(*(3 if d is None else d for d in shape))
     out = run_layer_test(layer_cls, kwargs, shape, shape, input_data=data.astype('float32'),
-                         expected_weights=0)
+                         expected_weights=0, random=True)
     np.testing.assert_allclose(out, data, rtol=1e-6)
 
 

@@ -40,15 +40,6 @@ def apply(layer, data):
     return Model(x, layer(x)).predict(data)
 
 
-def test_max_pooling_layer_test():
-    run_layer_test(MaxPooling2D, {}, (None, 6, 4, 3), (None, 3, 2, 3), expected_weights=0)
-
-
-def test_average_pooling_layer_test():
-    run_layer_test(AveragePooling2D, {'pool_size': 3, 'strides': 1}, (None, 5, 5, 2),
-                   (None, 3, 3, 2))
-
-
 @pytest.mark.parametrize('layer_cls, reduce', [(MaxPooling2D, np.max),
                                                (AveragePooling2D, np.mean)])
 @pytest.mark.parametrize('size, strides, padding', [

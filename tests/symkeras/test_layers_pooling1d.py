@@ -3,7 +3,6 @@ their aliases, masks and errors."""
 import numpy as np
 import pytest
 
-from layer_test_utils import run_layer_test
 from symkeras import backend as K
 from symkeras.layers import (Input, Embedding, MaxPooling1D, AveragePooling1D,
                              GlobalMaxPooling1D, GlobalAveragePooling1D, MaxPool1D, AvgPool1D,
@@ -37,15 +36,6 @@ def numpy_pool1d(x, size, stride, padding, reduce):
 def apply(layer, data=DATA):
     x = Input(shape=data.shape[1:])
     return Model(x, layer(x)).predict(data)
-
-
-def test_pooling1d_layer_tests():
-    run_layer_test(MaxPooling1D, {}, (None, 6, 3), (None, 3, 3), expected_weights=0)
-    run_layer_test(AveragePooling1D, {'pool_size': 3, 'strides': 1, 'padding': 'same'},
-                   (None, 5, 2), (None, 5, 2))
-    run_layer_test(GlobalMaxPooling1D, {}, (None, 5, 4), (None, 4))
-    run_layer_test(GlobalAveragePooling1D, {'data_format': 'channels_first'}, (None, 5, 4),
-                   (None, 5))
 
 
 @pytest.mark.parametrize('layer_cls, reduce', [(MaxPooling1D, np.max),

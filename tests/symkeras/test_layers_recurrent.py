@@ -6,7 +6,6 @@ import json
 import numpy as np
 import pytest
 
-from layer_test_utils import run_layer_test
 from symkeras import backend as K
 from symkeras import layers
 from symkeras.layers import (Input, Dense, Embedding, SimpleRNN, GRU, LSTM, RNN, Layer,
@@ -98,13 +97,6 @@ def test_go_backwards_and_states_match_numpy(layer_cls, kwargs, reference):
     np.testing.assert_allclose(outputs[0], expected[:, -1], rtol=1e-4, atol=1e-5)
     for got, want in zip(outputs[1:], states):
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
-
-
-@pytest.mark.parametrize('layer_cls', [SimpleRNN, GRU, LSTM])
-def test_layer_test(layer_cls):
-    run_layer_test(layer_cls, {'units': 3}, (None, 4, 2), (None, 3), expected_weights=3)
-    run_layer_test(layer_cls, {'units': 2, 'return_sequences': True, 'go_backwards': True},
-                   (None, 3, 2), (None, 3, 2))
 
 
 def test_weight_shapes_names_and_forget_bias():

@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 
-from layer_test_utils import run_layer_test
 from symkeras import backend as K
 from symkeras.layers import (Input, ZeroPadding1D, ZeroPadding2D, Cropping1D, Cropping2D,
                              UpSampling1D, UpSampling2D, Conv2D)
@@ -21,16 +20,6 @@ def fresh_session():
 def apply(layer, data):
     x = Input(shape=data.shape[1:])
     return Model(x, layer(x)).predict(data)
-
-
-def test_layer_tests():
-    run_layer_test(ZeroPadding2D, {'padding': ((1, 0), (2, 1))}, (None, 4, 5, 3),
-                   (None, 5, 8, 3), expected_weights=0)
-    run_layer_test(Cropping2D, {'cropping': 1}, (None, 4, 5, 3), (None, 2, 3, 3))
-    run_layer_test(UpSampling2D, {'size': (2, 3)}, (None, 2, 3, 2), (None, 4, 9, 2))
-    run_layer_test(ZeroPadding1D, {'padding': (2, 1)}, (None, 4, 3), (None, 7, 3))
-    run_layer_test(Cropping1D, {'cropping': (0, 2)}, (None, 5, 3), (None, 3, 3))
-    run_layer_test(UpSampling1D, {'size': 3}, (None, 4, 2), (None, 12, 2))
 
 
 @pytest.mark.parametrize('padding, pads', [
