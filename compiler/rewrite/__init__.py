@@ -39,12 +39,11 @@ def optimize(roots, passes=PASS_ORDER):
                         fired.append((pass_name, rule.__name__, node.name))
                         return result
                 return None
-            start = len(toposort(roots))
-            roots, _ = rebuild(roots, {}, apply)
+            roots, visited = rebuild(roots, {}, apply)     # visited: the nodes before
             log.extend(fired)
             if not fired:
                 break
-            if len(toposort(roots)) > MAX_GROWTH * start:
+            if len(toposort(roots)) > MAX_GROWTH * len(visited):
                 log.append((pass_name, 'budget', f"stopped: graph grew past {MAX_GROWTH}x"))
                 break
     return roots, log

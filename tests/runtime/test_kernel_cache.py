@@ -37,3 +37,26 @@ def test_second_process_compiles_nothing(tmp_path):
     assert second.returncode == 0, second.stderr
     assert second.stdout == first.stdout
     assert snapshot(tmp_path) == cached      # nothing recompiled, nothing rewritten
+
+
+def test_concurrent_first_compiles_leave_a_complete_cache(tmp_path):
+    """Two processes compiling the same kernels at once both succeed, and a third one
+    finds everything they compiled (nothing is recompiled, nothing rewritten)."""
+    env = dict(os.environ, SYMKERAS_CACHE_DIR=str(tmp_path), PYTHONPATH=ROOT)
+    start = lambda: subprocess.Popen([sys.executable, '-c', SCRIPT], env=env, cwd=ROOT,  # noqa
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+    racing = [start(), start()]
+    results = [process.communicate(timeout=300) + (process.returncode,)
+               for process in racing]
+    for stdout, stderr, code in results:
+        assert code == 0, stderr
+        assert stdout == results[0][0]
+    assert not [name for name in os.listdir(tmp_path / os.listdir(tmp_path)[0])
+                if name.endswith('.tmp')]                # no half-written kernel source
+    cached = snapshot(tmp_path)
+    third = start()
+    stdout, stderr = third.communicate(timeout=300)
+    assert third.returncode == 0, stderr
+    assert stdout == results[0][0]
+    assert snapshot(tmp_path) == cached
