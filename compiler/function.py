@@ -7,6 +7,7 @@ from runtime.function import CompiledFunction
 
 from . import builders as B
 from .graph import rebuild, graph_variables
+from .provenance import layer_groups
 from .ir import is_tensor, Variable, toposort
 from .memory import plan_memory
 from .rewrite import optimize
@@ -70,13 +71,23 @@ def _op_label(op):
     return f"{type(op).__name__}[{', '.join(fused)}]" if fused else type(op).__name__
 
 
+class _LazyInspect:
+    """`compiler.inspect`, imported on first use: networkx alone costs ~0.1 s per process."""
+
+    def __getattr__(self, name):
+        from . import inspect
+        return getattr(inspect, name)
+
+
+_INSPECT = _LazyInspect()
+
+
 def describe_nodes(roots, original_roots=()):
     """{node name: {'op', 'layer', 'source'}} (plain strings) for the runtime's messages.
 
     Layers come from the Keras history of the graph the caller built (`original_roots`);
     rewritten nodes keep the name of the node they replace and inherit its layer.
     """
-    from .inspect.graphs import layer_groups
     original = toposort(list(original_roots))
     groups = layer_groups(original)
     layer_by_name = {node.name: groups[node.id] for node in original if node.id in groups}
@@ -131,8 +142,7 @@ def function(inputs, outputs, updates=None, givens=None, name='function', profil
         plan_memory(plan)
     variables = {variable_key(var): var for var in graph_variables(roots)}
     variables.update({variable_key(var): var for var, _ in new_updates})
-    from . import inspect
     info = GraphInfo(inputs, new_outputs, new_updates, original, log)
     nodes = describe_nodes(roots, user_roots)
-    return CompiledFunction(plan, variables, graph=info, inspector=inspect, profile=profile,
+    return CompiledFunction(plan, variables, graph=info, inspector=_INSPECT, profile=profile,
                             nodes=nodes, nan_guard=nan_guard)

@@ -8,6 +8,7 @@ produced it). Edges carry `position` (input index) and `shape` (the tensor flowi
 import networkx as nx
 
 from ..ir import toposort
+from ..provenance import layer_groups  # noqa: F401 (part of this module's API)
 
 VIEWS = ('optimized', 'original')
 _SKIPPED_RULES = ('kept apart', 'budget')
@@ -49,48 +50,6 @@ def op_name(node):
 def op_label(node):
     """The op with its parameters ('Sum(axes=(1,), keepdims=False)'), or the leaf kind."""
     return node.op.describe() if node.op is not None else node.kind
-
-
-def _history_layer(node):
-    history = getattr(node, '_keras_history', None)
-    if not history:
-        return None
-    layer = history[0]
-    return getattr(layer, 'name', None) or (str(layer) if layer is not None else None)
-
-
-def _history_inputs(node):
-    """Ids of the tensors the Keras layer call that produced `node` received."""
-    layer, node_index = node._keras_history[0], node._keras_history[1]
-    try:
-        call = layer._inbound_nodes[node_index]
-        return {t.id for t in call.input_tensors if hasattr(t, 'id')}
-    except (AttributeError, IndexError, TypeError):
-        return set()
-
-
-def layer_groups(order):
-    """{tensor id: layer name} for the outputs of Keras layers and the nodes inside them.
-
-    A layer call owns its output tensors and every ancestor reached before its own inputs
-    or another layer's outputs (its weights, bias additions, activations...).
-    """
-    groups = {}
-    for node in order:
-        layer = _history_layer(node)
-        if layer is None or node.id in groups:
-            continue
-        stop = _history_inputs(node)
-        stack = [node]
-        while stack:
-            current = stack.pop()
-            if current.id in groups:
-                continue
-            if current is not node and (current.id in stop or _history_layer(current)):
-                continue
-            groups[current.id] = layer
-            stack.extend(current.inputs)
-    return groups
 
 
 def _rewrite_sources(log):
