@@ -1,5 +1,6 @@
 """Runs a Plan: no op-specific branches, just kernels looked up by key."""
 import time
+from operator import itemgetter
 
 import numpy as np
 
@@ -39,6 +40,13 @@ def _leaf_names(plan):
     return names
 
 
+def _fetcher(inputs):
+    """A C-level callable: values -> a sequence of the values at the slots `inputs`."""
+    if len(inputs) == 1:
+        return itemgetter(slice(inputs[0], inputs[0] + 1))
+    return itemgetter(*inputs) if inputs else itemgetter(slice(0, 0))
+
+
 class Executor:
     """Binds each step of a plan to its kernel once, then runs the steps in order.
 
@@ -51,8 +59,9 @@ class Executor:
     def __init__(self, plan, nodes=None):
         self.plan = plan
         self.nodes = dict(nodes or {})
-        self.bound = [(get_kernel(s.kernel, s.attrs), s.inputs, s.output, s.free, s.inplace)
-                      for s in plan.steps]
+        # (kernel, inputs, output, free, inplace, fetch): fetch(values) gives the inputs.
+        self.bound = [(get_kernel(s.kernel, s.attrs), tuple(s.inputs), s.output,
+                       tuple(s.free), s.inplace, _fetcher(s.inputs)) for s in plan.steps]
         self.times = None
         self.nan_guard = False
         self._leaves = _leaf_names(plan)
@@ -68,10 +77,28 @@ class Executor:
             KernelError: a kernel failed (nothing is written back to variables).
             NanGuardError: (nan_guard on) a leaf or a step's output holds NaN or inf.
         """
+        if self.nan_guard or self.times is not None:
+            return self._run_checked(values)
+        index = 0
+        try:     # free in Python 3.11 when nothing raises: one handler for every step
+            for kernel, inputs, output, free, inplace, fetch in self.bound:
+                if inplace < 0:
+                    values[output] = kernel(*fetch(values))
+                else:
+                    values[output] = kernel(*fetch(values), out=values[inputs[inplace]])
+                for slot in free:
+                    values[slot] = None
+                index += 1
+        except Exception as error:   # name the step, keep the original cause
+            raise self._kernel_error(index, values, error) from error
+        return values
+
+    def _run_checked(self, values):
+        """The same loop, timing every kernel and/or checking every value (nan_guard)."""
         guard = self.nan_guard
         if guard:
             self._check_leaves(values)
-        for index, (kernel, inputs, output, free, inplace) in enumerate(self.bound):
+        for index, (kernel, inputs, output, free, inplace, _) in enumerate(self.bound):
             args = [values[i] for i in inputs]
             extra = {'out': args[inplace]} if inplace >= 0 else {}
             try:
@@ -82,15 +109,17 @@ class Executor:
                     values[output] = kernel(*args, **extra)
                     self.times[index] += (time.perf_counter() - start, 1)
             except Exception as error:   # name the step, keep the original cause
-                shapes = [np.shape(a) for a in args]
-                raise KernelError(f"kernel {self.plan.steps[index].kernel!r} computing "
-                                  f"{self.where(index)} failed on inputs of shapes {shapes}: "
-                                  f"{error}") from error
+                raise self._kernel_error(index, values, error) from error
             if guard:
                 self._check_step(index, values[output])
             for slot in free:
                 values[slot] = None
         return values
+
+    def _kernel_error(self, index, values, error):
+        shapes = [np.shape(values[i]) for i in self.bound[index][1]]
+        return KernelError(f"kernel {self.plan.steps[index].kernel!r} computing "
+                           f"{self.where(index)} failed on inputs of shapes {shapes}: {error}")
 
     def where(self, index):
         """'node' (op X, layer 'l', built at file.py:LINE) for step `index`."""

@@ -19,8 +19,12 @@ CALL_LOCK = threading.Lock()
 
 
 def _shape_matches(expected, received):
-    return len(expected) == len(received) and all(
-        e is None or e == r for e, r in zip(expected, received))
+    if len(expected) != len(received):
+        return False
+    for e, r in zip(expected, received):
+        if e is not None and e != r:
+            return False
+    return True
 
 
 class CompiledFunction:
@@ -54,6 +58,10 @@ class CompiledFunction:
         self._template = [None] * len(plan.slots)
         for slot, value in plan.constants.items():
             self._template[slot] = value
+        # Per input: (name, slot, shape, dtype); inputs that already are C-contiguous
+        # arrays of that dtype and shape are taken as they are (no conversion, no copy).
+        self._inputs = [(name, slot, tuple(plan.slots[slot][0]),
+                         np.dtype(plan.slots[slot][1])) for name, slot in plan.inputs]
 
     @property
     def nan_guard(self):
@@ -66,12 +74,13 @@ class CompiledFunction:
 
     def __call__(self, inputs):
         arrays = self._validate(inputs)
+        variables = self.variables
         with CALL_LOCK:
             values = list(self._template)
-            for (_, slot), array in zip(self.plan.inputs, arrays):
+            for (_, slot, _, _), array in zip(self._inputs, arrays):
                 values[slot] = array
             for slot, key in self.plan.variables.items():
-                values[slot] = self.variables[key].value
+                values[slot] = variables[key].value
             self._executor.run(values)
             outputs = [values[slot] for slot in self.plan.outputs]
             self._apply_updates(values)
@@ -82,19 +91,28 @@ class CompiledFunction:
         new_values = []
         for key, slot in self.plan.updates:
             holder = self.variables[key]
-            new_values.append((holder, np.asarray(values[slot], dtype=holder.value.dtype,
-                                                  order='C')))
+            value, dtype = values[slot], holder.value.dtype
+            if not (type(value) is np.ndarray and value.dtype == dtype  # noqa: E721
+                    and value.flags.c_contiguous):
+                value = np.asarray(value, dtype=dtype, order='C')
+            new_values.append((holder, value))
         for holder, value in new_values:
             holder.value = value
 
     def _validate(self, inputs):
         if not isinstance(inputs, (list, tuple)):
             inputs = [inputs]
-        expected = self.plan.inputs
+        expected = self._inputs
         if len(inputs) != len(expected):
             raise ValueError(f"function {self.name!r}: expected {len(expected)} input arrays "
-                             f"({', '.join(n for n, _ in expected)}), received {len(inputs)}")
-        return [self._check(name, slot, value) for (name, slot), value in zip(expected, inputs)]
+                             f"({', '.join(e[0] for e in expected)}), received {len(inputs)}")
+        arrays = []
+        for (name, slot, shape, dtype), value in zip(expected, inputs):
+            if not (type(value) is np.ndarray and value.dtype == dtype  # noqa: E721
+                    and value.flags.c_contiguous and _shape_matches(shape, value.shape)):
+                value = self._check(name, slot, value)
+            arrays.append(value)
+        return arrays
 
     def _check(self, name, slot, value):
         shape, dtype = self.plan.slots[slot]

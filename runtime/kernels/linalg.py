@@ -94,6 +94,8 @@ def _matmul_driver(state, slot, a, b, transpose_a, transpose_b, bias, act, row_s
 def _unit_columns(array):
     """array itself when BLAS can read it in place (contiguous rows, possibly strided
     apart: a column block of a bigger matrix), else a C-contiguous copy."""
+    if array.flags.c_contiguous:
+        return array
     rows, cols = array.shape
     size = array.itemsize
     row_stride, col_stride = array.strides
@@ -138,6 +140,7 @@ def _step(size, blocks):
 
 
 _NO_BIAS = {}
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _no_bias(dtype):
@@ -187,6 +190,6 @@ def _check(op, a, b, transpose_a, transpose_b):
     if inner_a != inner_b:
         raise ValueError(f"{op}: inner dimensions differ: {a.shape} and {b.shape} "
                          f"(transpose_a={transpose_a}, transpose_b={transpose_b})")
-    if a.dtype != b.dtype or a.dtype.name not in ('float32', 'float64'):
+    if a.dtype != b.dtype or a.dtype not in _FLOATS:
         raise ValueError(f"{op}: expected two float32 or two float64 arrays, received "
                          f"{a.dtype} and {b.dtype}")

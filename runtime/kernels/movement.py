@@ -38,11 +38,6 @@ def _transpose_copy(x, perm):
     return np.transpose(x, perm).copy()        # always a new buffer (planner relies on it)
 
 
-@numba.njit(cache=True)
-def _broadcast_copy(x, shape):
-    return np.broadcast_to(x, shape).copy()
-
-
 def _as3(array, axis):
     """A C-contiguous array viewed as (cells before axis, axis, cells after axis)."""
     before = int(np.prod(array.shape[:axis], dtype=np.int64))
@@ -99,8 +94,9 @@ def kernel_broadcast_like():
     """Factory: (x, ref) -> x broadcast to ref.shape, materialised contiguously."""
     def run(x, ref):
         try:
-            np.broadcast_shapes(x.shape, ref.shape)
-            return _broadcast_copy(x, ref.shape)
+            out = np.empty(ref.shape, x.dtype)
+            np.copyto(out, x)       # broadcasts x (and only x) to ref.shape, or raises
+            return out
         except ValueError:
             raise ValueError(f"broadcast_like: cannot broadcast an input of shape {x.shape} "
                              f"to {ref.shape}") from None

@@ -11,7 +11,8 @@ from .training_compile import compile_graph
 from .training_utils import (standardize_input_data, standardize_per_output,
                              standardize_weights, check_array_length_consistency,
                              check_loss_and_target_compatibility, check_shapes,
-                             slice_arrays, num_samples, to_scalar)
+                             slice_arrays, num_samples, to_scalar, plain_arrays,
+                             ones_weights)
 from .utils import unpack_singleton
 
 _NOT_COMPILED = ('You must compile a model before training/testing. Use '
@@ -181,8 +182,7 @@ class Model(ModelIOMixin, Network):
         if y is None and self._feed_targets:
             raise TypeError("Model '%s': %s expected target data y for the outputs %s, "
                             "received None" % (self.name, method, self._feed_output_names))
-        target_shapes = [_feed_target_shape(shape, fn) for shape, fn in
-                         zip(self._feed_output_shapes, self._feed_loss_fns)]
+        target_shapes = self._target_shapes()
         y = standardize_input_data(y, self._feed_output_names, None, exception_prefix='target')
         check_loss_and_target_compatibility(y, self._feed_loss_fns, target_shapes)
         check_shapes(y, self._feed_output_names, target_shapes, exception_prefix='target')
@@ -302,31 +302,65 @@ class Model(ModelIOMixin, Network):
         return training_loops.predict_loop(self, self.predict_function, x,
                                            batch_size=batch_size, verbose=verbose, steps=steps)
 
+    def _plain_batch(self, x, y, sample_weight, class_weight):
+        """(x, y, weights) lists when the batch needs none of the conversions and checks
+        of `_standardize_user_data` (arrays of the compiled shapes, no weights given: see
+        `plain_arrays`), else None. The fast path of the *_on_batch methods."""
+        if (sample_weight is not None or class_weight is not None or self.optimizer is None
+                or not self._is_compiled or not self.built):
+            return None
+        xs = plain_arrays(x, self._feed_input_shapes)
+        if xs is None:
+            return None
+        ys = plain_arrays(y, self._target_shapes())
+        if ys is None or ys[0].shape[0] != xs[0].shape[0]:
+            return None
+        check_sparse_labels(ys, self._feed_loss_fns, self._feed_output_shapes,
+                            self._feed_output_names)
+        cache = self.__dict__.setdefault('_ones_cache', {})
+        return xs, ys, ones_weights(xs[0].shape[0], len(ys), cache)
+
+    def _target_shapes(self):
+        """The shapes the target arrays must have (computed once per compile)."""
+        cached = self.__dict__.get('_target_shapes_cache')
+        if cached is None or cached[0] is not self._feed_loss_fns:
+            cached = self._target_shapes_cache = (self._feed_loss_fns, [
+                _feed_target_shape(shape, fn) for shape, fn in
+                zip(self._feed_output_shapes, self._feed_loss_fns)])
+        return cached[1]
+
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
         """One gradient step on one batch.
 
         Returns:
             The loss (a float) or [loss, metrics...].
         """
-        x, y, weights = self._standardize_user_data(x, y, sample_weight, class_weight,
-                                                    method='train_on_batch')
+        batch = self._plain_batch(x, y, sample_weight, class_weight)
+        if batch is None:
+            batch = self._standardize_user_data(x, y, sample_weight, class_weight,
+                                                method='train_on_batch')
+        x, y, weights = batch
         self._make_train_function()
         outputs = self.train_function(x + y + weights)
         return unpack_singleton([to_scalar(o) for o in outputs])
 
     def test_on_batch(self, x, y, sample_weight=None):
         """Loss (and metrics) on one batch, in test mode."""
-        x, y, weights = self._standardize_user_data(x, y, sample_weight,
-                                                    method='test_on_batch')
+        batch = self._plain_batch(x, y, sample_weight, None)
+        if batch is None:
+            batch = self._standardize_user_data(x, y, sample_weight, method='test_on_batch')
+        x, y, weights = batch
         self._make_test_function()
         outputs = self.test_function(x + y + weights)
         return unpack_singleton([to_scalar(o) for o in outputs])
 
     def predict_on_batch(self, x):
         """Outputs for one batch of samples."""
-        x = self._standardize_inputs(x, 'predict_on_batch')
+        plain = plain_arrays(x, self._feed_input_shapes) if self.built else None
+        if plain is None:
+            plain = self._standardize_inputs(x, 'predict_on_batch')
         self._make_predict_function()
-        return unpack_singleton(list(self.predict_function(x)))
+        return unpack_singleton(list(self.predict_function(plain)))
 
 
 def _is_flat_class_weight(class_weight, output_names):

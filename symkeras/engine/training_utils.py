@@ -127,6 +127,54 @@ def _check_shape(name, array, shape, check_batch_axis, prefix):
                              'array with shape %s' % (prefix, name, expected, data_shape))
 
 
+def plain_arrays(data, shapes):
+    """`data` as a list of arrays when it already is exactly what a compiled function
+    takes, else None (the caller then runs the full checks, which name what is wrong).
+
+    Plain means: one numpy array (or a list/tuple of them, one per entry of `shapes`) of
+    numbers, each with at least 2 dimensions, every non-batch dimension as in its shape,
+    and all with the same non-zero number of samples.
+
+    Args:
+        data: the user's x (or y).
+        shapes: the expected shapes (None entries are free); None entries in the list
+            (shape unknown) make the data not plain.
+
+    Returns:
+        A list of the arrays (the user's own objects, not copies), or None.
+    """
+    if type(data) is np.ndarray:  # noqa: E721  (subclasses take the checked path)
+        arrays = [data]
+    elif type(data) in (list, tuple):  # noqa: E721
+        arrays = list(data)
+    else:
+        return None
+    if len(arrays) != len(shapes) or not arrays:
+        return None
+    samples = arrays[0].shape[0] if type(arrays[0]) is np.ndarray and arrays[0].ndim else 0
+    for array, shape in zip(arrays, shapes):
+        if not (type(array) is np.ndarray and shape is not None  # noqa: E721
+                and array.dtype.kind in 'biuf' and array.ndim == len(shape) >= 2
+                and array.shape[0] == samples > 0):
+            return None
+        for dim, expected in zip(array.shape[1:], shape[1:]):
+            if expected is not None and dim != expected:
+                return None
+    return arrays
+
+
+def ones_weights(samples, count, cache):
+    """`count` references to one read-only float array of `samples` ones (the default
+    sample weights), kept in `cache` ({samples: array}) for the next call."""
+    weights = cache.get(samples)
+    if weights is None or weights.dtype != np.dtype(K.floatx()):
+        weights = np.ones((samples,), dtype=K.floatx())
+        weights.setflags(write=False)
+        cache.clear()
+        cache[samples] = weights
+    return [weights] * count
+
+
 def standardize_per_output(value, output_names, what):
     """One entry per output from None, a single value, a list or a {name: value} dict."""
     if value is None:
