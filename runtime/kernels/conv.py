@@ -2,9 +2,9 @@
 
 Kernels:
 - conv2d, conv2d_bias_act (+ bias, activation), conv2d_bias_act_pool (+ max pooling of
-  the activation, computing only the output rows and columns the pooling reads); 3x3
-  filters with unit strides go through Winograd F(2x2, 3x3) (winograd.py), others through
-  im2col + GEMM;
+  the activation, computing only what the pooling reads); 3x3 unit-stride filters go
+  through Winograd F(2x2, 3x3) (winograd.py), others through im2col + GEMM (conv_core.py;
+  inputs of a few channels pooled 2x2: conv_cells.py);
 - conv2d_grad_input: for 3x3 filters with unit strides, a Winograd convolution of the
   output gradient with the flipped, transposed filter; otherwise a GEMM of the output
   gradient with the filter, then col2im (measured faster than an im2col convolution with
@@ -13,12 +13,12 @@ Kernels:
   result does not depend on the thread count); Winograd for 3x3 unit-stride filters.
 
 The batch is walked in chunks of about ROWS_PER_CHUNK output pixels (Winograd:
-WINOGRAD_TILES_PER_CHUNK tiles); chunks run in parallel on `threads` (problems below
-PARALLEL_MIN_WORK multiply-adds run on the calling thread). The compiled loops live in
-conv_core.py (im2col paths) and winograd.py.
+WINOGRAD_CHUNK_BYTES); chunks run in parallel on `threads` (problems below
+PARALLEL_MIN_WORK multiply-adds run on the calling thread).
 """
 import numpy as np
 
+from . import conv_cells as cells
 from . import conv_core as core
 from . import threads, winograd
 from .nn import check_padding, check_rank, geometry_2d, pair
@@ -37,9 +37,11 @@ TASK_IMAGES = 8
 # have an inner dimension of 1; measured 9 ms against 4 ms for im2col on the first layer).
 WINOGRAD_MIN_CHANNELS = 4
 WINOGRAD_MAX_WASTE = 1.35
-# Inputs with fewer channels take im2col_narrow (row-wise patch copies).
-NARROW_CHANNELS = 4
-WINOGRAD_TILES_PER_CHUNK = 200
+NARROW_CHANNELS = 4    # fewer input channels: im2col_narrow or conv_cells
+# Bytes of V and M per forward Winograd chunk: its GEMMs slow down out of L2 (seed CNN's
+# third layer, 1 thread: 4.0 ms at ~50 tiles per chunk, 5.2 ms at 200, 6.6 ms at 800).
+WINOGRAD_CHUNK_BYTES = 640 << 10
+WINOGRAD_GRAD_TILES = 200       # tiles per sub-chunk of the Winograd filter gradient
 # Below this many multiply-adds a kernel runs on the calling thread.
 PARALLEL_MIN_WORK = 1 << 20
 _EMPTY = {}
@@ -47,10 +49,7 @@ _EMPTY = {}
 
 def _empty(ndim, dtype):
     """A zero-size placeholder for arguments a driver does not use."""
-    key = (ndim, np.dtype(dtype))
-    if key not in _EMPTY:
-        _EMPTY[key] = np.empty((0,) * ndim, dtype)
-    return _EMPTY[key]
+    return _EMPTY.setdefault((ndim, np.dtype(dtype)), np.empty((0,) * ndim, dtype))
 
 
 def _chunk(images, pixels):
@@ -114,9 +113,13 @@ def convolve(x, w2, bias, act, geo, out_hw, pool=None, region=None, extent=None,
     tiles = threads.scratch('tile', (slots, chunk * per, filters), x.dtype)
     out_hw = out_hw if pool is None else pool_geo[6:]
     out = np.empty((images,) + out_hw + (filters,), x.dtype)
-    if out.size:
+    if out.size and cells.applies(x.shape[3] < NARROW_CHANNELS, pool_geo, region):
+        threads.run(cells.cells_driver, tasks, x, w2, bias, act, geo, chunk, cols, tiles, out,
+                    parallel=parallel)
+    elif out.size:
         threads.run(core.forward_tiled_driver, tasks, x, w2, bias, act, geo, region,
-                    pool_geo, chunk, cols, tiles, out, parallel=parallel)
+                    pool_geo, chunk, x.shape[3] < NARROW_CHANNELS, cols, tiles, out,
+                    parallel=parallel)
     return out
 
 
@@ -139,10 +142,10 @@ def _winograd_buffers(x, filters, region, chunk):
             threads.scratch('wino_m', (slots, rows, 16, filters), x.dtype))
 
 
-def _winograd_chunk(region, images, limit):
-    """Images per Winograd chunk: about WINOGRAD_TILES_PER_CHUNK tiles, at least one."""
+def _winograd_chunk(region, images, limit, tiles):
+    """Images per Winograd chunk: at most `tiles` tiles, at least one image."""
     per_image = ((region[0] + 1) // 2) * ((region[1] + 1) // 2)
-    return max(1, min(images, limit, WINOGRAD_TILES_PER_CHUNK // per_image))
+    return max(1, min(images, limit, tiles // per_image))
 
 
 def _zero_outside(x, extent):
@@ -152,39 +155,34 @@ def _zero_outside(x, extent):
     return out
 
 
-def _transformed_filter(source, channels, memo):
-    """winograd.filter_transform of the filter, reused while the same, unchanged array
-    comes back (inference with fixed weights: ~0.1 ms of a 0.25 ms batch-1 prediction)."""
-    if memo is not None and memo.get('source') is source and \
-            np.array_equal(memo['copy'], source):
-        return memo['u']
-    u = winograd.filter_transform(source.reshape(3, 3, channels, source.shape[-1]))
-    if memo is not None:      # holding `source` keeps its id from being reused meanwhile
-        memo.update(source=source, copy=source.copy(), u=u)
-    return u
-
-
 def _winograd(x, source, bias, act, geo, out_hw, pool, pool_geo, region, extent,
               memo=None):
     """convolve() through winograd.winograd_driver (same arguments, same results)."""
     images, channels, filters = x.shape[0], x.shape[3], source.shape[-1]
-    u = _transformed_filter(source, channels, memo)
-    chunk = _winograd_chunk(region, images, images)
+    u = winograd.transformed_filter(source, channels, memo)
+    chunk = _winograd_chunk(region, images, images,     # V, M: 16 (C + F) values per tile
+                            WINOGRAD_CHUNK_BYTES // (16 * (channels + filters) * x.itemsize))
     padded, vs, ms = _winograd_buffers(x, filters, region, chunk)
     per = region[0] * region[1]
-    direct = pool is None and tuple(region) == tuple(out_hw)
-    if direct:
-        out2, out = np.empty((images * per, filters), x.dtype), _empty(4, x.dtype)
-        tiles = _empty(3, x.dtype)
-    else:
-        out_hw = out_hw if pool is None else pool_geo[6:]
-        out2, out = _empty(2, x.dtype), np.empty((images,) + out_hw + (filters,), x.dtype)
-        tiles = threads.scratch('tile', (threads.threads(), chunk * per, filters), x.dtype)
+    parallel = images * per * filters * channels * 4 >= PARALLEL_MIN_WORK
+    tasks, pads = -(-images // chunk), (geo[6], geo[7])
+    tiles = threads.scratch('tile', (threads.threads(), chunk * per, filters), x.dtype)
+    if pool is not None:
+        out = np.empty((images,) + pool_geo[6:] + (filters,), x.dtype)
+        if winograd.pools_tiles(pool_geo, region):
+            tiles = _empty(3, x.dtype)
+        if images:
+            threads.run(winograd.winograd_pool_driver, tasks, x, u, bias, act, pads, extent,
+                        region, pool_geo, chunk, padded, vs, ms, tiles, out,
+                        parallel=parallel)
+        return out
+    direct = tuple(region) == tuple(out_hw)
+    out2 = np.empty((images * per, filters), x.dtype) if direct else _empty(2, x.dtype)
+    out = _empty(4, x.dtype) if direct else np.empty((images,) + out_hw + (filters,),
+                                                      x.dtype)
     if images:
-        threads.run(winograd.winograd_driver, -(-images // chunk), x, u, bias, act,
-                    (geo[6], geo[7]), extent, region, pool_geo, chunk, padded, vs, ms, tiles,
-                    out2, out,
-                    parallel=images * per * filters * channels * 4 >= PARALLEL_MIN_WORK)
+        threads.run(winograd.winograd_driver, tasks, x, u, bias, act, pads, extent, region,
+                    chunk, padded, vs, ms, tiles, out2, out, parallel=parallel)
     return out2.reshape((images,) + tuple(region) + (filters,)) if direct else out
 
 
@@ -195,12 +193,9 @@ def _region(region, out_hw):
     return min(int(region[0]), out_hw[0]), min(int(region[1]), out_hw[1])
 
 
-_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-
-
 def _same_dtype(op, *arrays):
     dtype = arrays[0].dtype
-    if dtype not in _FLOATS or any(a.dtype != dtype for a in arrays[1:]):
+    if dtype not in (np.float32, np.float64) or any(a.dtype != dtype for a in arrays[1:]):
         raise ValueError(f"{op}: expected float32 or float64 arrays of one dtype, received "
                          f"{' and '.join(str(a.dtype) for a in arrays)}")
 
@@ -361,7 +356,7 @@ def _winograd_filter(x, g, geo, region):
     """The filter gradient through winograd.filter_gradient_driver, (3, 3, C, F)."""
     images, channels, filters = x.shape[0], x.shape[3], g.shape[3]
     task_images = max(1, min(images, TASK_IMAGES))
-    chunk = _winograd_chunk(region, images, task_images)
+    chunk = _winograd_chunk(region, images, task_images, WINOGRAD_GRAD_TILES)
     tasks = -(-images // task_images)
     padded, vs, gys = _winograd_buffers(x, filters, region, chunk)
     parts = threads.scratch('parts', (tasks, 16, channels, filters), x.dtype)

@@ -11,7 +11,6 @@ pool = (ph, pw, psh, psw, pad_top, pad_left, oh, ow) of an optional max pooling 
 none). `region` = (rows, cols) of the convolution output that is computed: all of it, or
 only what the pooling reads.
 """
-import numpy as np
 from numba import njit
 
 from .blas import gemm, gemm_nt, gemm_tn
@@ -139,8 +138,25 @@ def bias_act(tile, bias, act):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def max_pool_tile(tile, images, region, pool, out, n0):
-    """out[n0 + n] = max pooling of the tile, read as (images, rows, cols, F)."""
+def max4(a, b, c, d, skip_nan, best):
+    """best = the maximum of a, b, c, d (1-D) in that order, NaNs as max_pool_tile (one
+    pass: vectorised; the test is spelt out, as an inlined helper compiled seconds
+    slower and a called one stayed scalar)."""
+    for f in range(best.shape[0]):
+        top, value = a[f], b[f]
+        top = value if value > top or (top != top if skip_nan else value != value) else top
+        value = c[f]
+        top = value if value > top or (top != top if skip_nan else value != value) else top
+        value = d[f]
+        best[f] = value if value > top or (top != top if skip_nan else value != value) \
+            else top
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def max_pool_tile(tile, images, region, pool, out, n0, skip_nan):
+    """out[n0 + n] = max pooling of the tile, read as (images, rows, cols, F): a NaN wins
+    (the last one in row-major window order), or, with `skip_nan`, is passed over unless
+    the whole window is NaN."""
     ph, pw, psh, psw, pad_top, pad_left, oh, ow = pool
     rows, cols = region
     filters = tile.shape[1]
@@ -150,22 +166,30 @@ def max_pool_tile(tile, images, region, pool, out, n0):
             r0, r1 = max(i * psh - pad_top, 0), min(i * psh - pad_top + ph, rows)
             for j in range(ow):
                 c0, c1 = max(j * psw - pad_left, 0), min(j * psw - pad_left + pw, cols)
-                best = out[n0 + n, i, j]
-                copy(tile[base + r0 * cols + c0], best)
+                best, first = out[n0 + n, i, j], base + r0 * cols + c0
+                if r1 - r0 == 2 and c1 - c0 == 2:
+                    max4(tile[first], tile[first + 1], tile[first + cols],
+                         tile[first + cols + 1], skip_nan, best)
+                    continue
+                copy(tile[first], best)
                 for r in range(r0, r1):
                     for q in range(c0, c1):
                         line = tile[base + r * cols + q]
                         for f in range(filters):
-                            value = line[f]
-                            if value > best[f] or value != value:
-                                best[f] = value
+                            value, top = line[f], best[f]
+                            wins = value > top or (top != top if skip_nan else value != value)
+                            best[f] = value if wins else top
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def conv_tile(x, w2, n0, n1, geo, region, cols, tile):
-    """The chunk's convolution output rows (images n0..n1, `region`) into tile."""
+def conv_tile(x, w2, n0, n1, geo, region, cols, tile, narrow):
+    """The chunk's convolution output rows (images n0..n1, `region`) into tile; `narrow`:
+    patches by im2col_narrow (inputs with a few channels)."""
     patches = cols[:tile.shape[0]]
-    im2col(x, n0, n1, geo, region, patches)
+    if narrow:
+        im2col_narrow(x, n0, n1, geo, region, patches)
+    else:
+        im2col(x, n0, n1, geo, region, patches)
     gemm(patches, w2, tile, 0.0)
 
 
@@ -183,7 +207,7 @@ def forward_driver(state, slot, x, w2, bias, act, geo, region, chunk, scratch, o
             return last
         n0, n1 = k * chunk, min(images, (k + 1) * chunk)
         tile = out2[n0 * per:n1 * per]
-        conv_tile(x, w2, n0, n1, geo, region, scratch[slot], tile)
+        conv_tile(x, w2, n0, n1, geo, region, scratch[slot], tile, False)
         bias_act(tile, bias, act)
         last = finish_task(state, ntasks) or last
 
@@ -204,11 +228,25 @@ def place_tile(tile, images, region, out, n0):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def forward_tiled_driver(state, slot, x, w2, bias, act, geo, region, pool, chunk, scratch,
-                         tiles, out):
+def pool_epilogue(tile, images, region, bias, act, pool, out, n0):
+    """out[n0:n0 + images] = max pooling of act(tile + bias). With relu the tile is pooled
+    first (skipping NaNs, which relu maps to 0) and bias and relu act on the 4x smaller
+    result: the same values, since x -> relu(x + b) is monotonic in floating point too."""
+    if act == 1:
+        max_pool_tile(tile, images, region, pool, out, n0, True)
+        pooled = out[n0:n0 + images]
+        bias_act(pooled.reshape(-1, pooled.shape[3]), bias, act)
+    else:
+        bias_act(tile, bias, act)
+        max_pool_tile(tile, images, region, pool, out, n0, False)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def forward_tiled_driver(state, slot, x, w2, bias, act, geo, region, pool, chunk, narrow,
+                         scratch, tiles, out):
     """Tasks of conv + bias + act computed into tiles[slot] (the thread's tile), then max
     pooled into out (N, oh, ow, F) when pool[0] > 0, else placed into out (N, OH, OW, F)
-    with zeros outside the computed region."""
+    with zeros outside the computed region; `narrow`: see conv_tile."""
     images = x.shape[0]
     per = region[0] * region[1]
     ntasks = (images + chunk - 1) // chunk
@@ -219,11 +257,11 @@ def forward_tiled_driver(state, slot, x, w2, bias, act, geo, region, pool, chunk
             return last
         n0, n1 = k * chunk, min(images, (k + 1) * chunk)
         tile = tiles[slot, :(n1 - n0) * per]
-        conv_tile(x, w2, n0, n1, geo, region, scratch[slot], tile)
-        bias_act(tile, bias, act)
+        conv_tile(x, w2, n0, n1, geo, region, scratch[slot], tile, narrow)
         if pool[0] > 0:
-            max_pool_tile(tile, n1 - n0, region, pool, out, n0)
+            pool_epilogue(tile, n1 - n0, region, bias, act, pool, out, n0)
         else:
+            bias_act(tile, bias, act)
             place_tile(tile, n1 - n0, region, out, n0)
         last = finish_task(state, ntasks) or last
 

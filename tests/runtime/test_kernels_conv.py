@@ -97,12 +97,14 @@ def strategy(request, monkeypatch):
         monkeypatch.setattr(conv, 'ROWS_PER_CHUNK', 30)
         monkeypatch.setattr(conv, 'GRAD_FILTER_ROWS', 20)
         monkeypatch.setattr(conv, 'TASK_IMAGES', 2)
-        monkeypatch.setattr(conv, 'WINOGRAD_TILES_PER_CHUNK', 5)
+        monkeypatch.setattr(conv, 'WINOGRAD_CHUNK_BYTES', 5 * 16 * 16 * 8)
+        monkeypatch.setattr(conv, 'WINOGRAD_GRAD_TILES', 5)
     elif request.param == 'threads':
         monkeypatch.setattr(conv, 'PARALLEL_MIN_WORK', 0)
         monkeypatch.setattr(conv, 'ROWS_PER_CHUNK', 1)
         monkeypatch.setattr(conv, 'TASK_IMAGES', 1)
-        monkeypatch.setattr(conv, 'WINOGRAD_TILES_PER_CHUNK', 1)
+        monkeypatch.setattr(conv, 'WINOGRAD_CHUNK_BYTES', 1)
+        monkeypatch.setattr(conv, 'WINOGRAD_GRAD_TILES', 1)
     elif request.param == 'winograd':
         monkeypatch.setattr(conv, 'WINOGRAD_MIN_CHANNELS', 1)
         monkeypatch.setattr(conv, 'WINOGRAD_MAX_WASTE', 100.0)
@@ -204,6 +206,25 @@ FUSED = [  # (conv case, activation, bias?, pool (size, strides, padding) or Non
     (CASES[4], 'linear', True, ((2, 3), (1, 2), 'valid')),
     (CASES[8], 'relu', True, ((2, 2), (2, 2), 'valid')),
     (CASES[9], 'relu', False, ((3, 3), (2, 2), 'same')),
+    # Winograd tiles as the 2x2 windows: odd edges, 'same' and 'valid' pooling, batch 1.
+    (((2, 7, 5, 8), (3, 3, 8, 4), (1, 1), 'same', (1, 1)), 'relu', True,
+     ((2, 2), (2, 2), 'same')),
+    (((3, 7, 7, 6), (3, 3, 6, 5), (1, 1), 'same', (1, 1)), 'linear', True,
+     ((2, 2), (2, 2), 'valid')),
+    (((1, 6, 9, 4), (3, 3, 4, 3), (1, 1), 'valid', (1, 1)), 'relu', False,
+     ((2, 2), (2, 2), 'same')),
+    # One input channel (im2col_narrow; relu: pooled before bias and relu).
+    (((3, 9, 8, 1), (3, 3, 1, 5), (1, 1), 'same', (1, 1)), 'relu', True,
+     ((2, 2), (2, 2), 'valid')),
+    (((1, 9, 7, 1), (3, 3, 1, 4), (2, 1), 'same', (2, 1)), 'relu', True,
+     ((3, 3), (2, 2), 'same')),
+    (((2, 8, 9, 2), (2, 3, 2, 3), (1, 2), 'valid', (1, 1)), 'linear', True,
+     ((2, 2), (1, 1), 'valid')),
+    # A few channels pooled 2x2 over the whole region: conv_cells (strides, dilation).
+    (((2, 11, 10, 2), (3, 2, 2, 3), (2, 1), 'same', (1, 2)), 'linear', True,
+     ((2, 2), (2, 2), 'valid')),
+    (((1, 12, 12, 1), (3, 3, 1, 4), (2, 2), 'valid', (2, 2)), 'relu', False,
+     ((2, 2), (2, 2), 'valid')),
 ]
 
 
@@ -230,6 +251,36 @@ def test_fused_conv_bias_act_pool_matches_unfused_reference(fused, dtype, strate
     assert got.dtype == np.dtype(dtype) and got.shape == want.shape
     tol = 2e-5 if dtype == 'float32' else 1e-12
     np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.abs(want).max())
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('act', ['relu', 'linear'])
+@pytest.mark.parametrize('channels', [1, 6])
+def test_fused_pool_equals_separate_kernels_with_nans_and_ties(channels, act, dtype,
+                                                              strategy):
+    """NaNs, ties and zeros: the fused kernel equals conv2d_bias_act then maxpool2d (relu
+    maps NaN to 0; a linear NaN wins its window)."""
+    rng = np.random.RandomState(5)
+    x = rng.standard_normal((3, 9, 8, channels)).astype(dtype)
+    x[0, 2, 3] = np.nan
+    x[1, :4, :4] = 0.0
+    x[2, 5, 1:3] = np.inf
+    w = rng.standard_normal((3, 3, channels, 4)).astype(dtype)
+    b = rng.standard_normal(4).astype(dtype)
+    conv_attrs = {'strides': [1, 1], 'padding': 'same', 'act': act}
+    for pool in (((2, 2), (2, 2), 'valid'), ((2, 2), (2, 2), 'same'),
+                 ((3, 3), (2, 2), 'same')):
+        pool_attrs = {'pool_size': list(pool[0]), 'strides': list(pool[1]),
+                      'padding': pool[2]}
+        want = get_kernel('maxpool2d', pool_attrs)(
+            get_kernel('conv2d_bias_act', conv_attrs)(x, w, b))
+        fused = get_kernel('conv2d_bias_act_pool', dict(
+            conv_attrs, pool_size=pool_attrs['pool_size'],
+            pool_strides=pool_attrs['strides'], pool_padding=pool[2]))
+        got = fused(x, w, b)
+        tol = 2e-5 if dtype == 'float32' else 1e-12
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.nanmax(np.abs(
+            np.where(np.isinf(want), 0, want))))
 
 
 def test_fused_conv_rejects_bad_bias_and_activation():
