@@ -12,6 +12,7 @@ import threading
 import numpy as np
 
 from .executor import Executor
+from .warmup import first_call
 
 # One lock for every compiled function: two *different* functions running parallel
 # kernels at once trip Numba's workqueue layer just as two calls of the same one do.
@@ -62,6 +63,7 @@ class CompiledFunction:
         # arrays of that dtype and shape are taken as they are (no conversion, no copy).
         self._inputs = [(name, slot, tuple(plan.slots[slot][0]),
                          np.dtype(plan.slots[slot][1])) for name, slot in plan.inputs]
+        self._called = False     # the first call may compile kernels (see warmup)
 
     @property
     def nan_guard(self):
@@ -81,7 +83,12 @@ class CompiledFunction:
                 values[slot] = array
             for slot, key in self.plan.variables.items():
                 values[slot] = variables[key].value
-            self._executor.run(values)
+            if self._called:
+                self._executor.run(values)
+            else:
+                with first_call(self.plan, arrays):
+                    self._executor.run(values)
+                self._called = True
             outputs = [values[slot] for slot in self.plan.outputs]
             self._apply_updates(values)
         return outputs

@@ -1,0 +1,153 @@
+"""Compile a plan's kernels in two processes at once when the caches are cold.
+
+The first call of a compiled function compiles its Numba kernels one after another: for
+the seed CNN's training function ~45 compiles, 11-15 s on one core, while the second core
+idles. Numba compiles under a process-wide lock, so threads cannot share that work; a
+second *process* can. When the first call of a big plan hits its first cache miss (a
+real Numba compile, not a disk-cache load), `first_call` starts a helper process that
+runs the plan's steps from the LAST one backwards on zero-filled arrays of the call's
+shapes, which compiles their kernels into the same disk caches (Numba's and the
+generated-kernel cache; both write files atomically). Meanwhile this process runs the
+call as usual from the first step forwards; when it reaches a step the helper already
+compiled, Numba loads it from disk instead of compiling it. The two meet near the middle.
+The helper's results are thrown away and it is stopped when the call returns: it can
+change what is cached, never what is computed, and if it cannot start or fails, the call
+just compiles everything itself, as before.
+
+The helper only starts for plans of at least MIN_STEPS steps on a machine with two or
+more CPUs; `SYMKERAS_PARALLEL_COMPILE=0` turns it off.
+
+    python -m runtime.warmup TASK.json     (the helper; TASK written by `first_call`)
+"""
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+ENV_SWITCH = 'SYMKERAS_PARALLEL_COMPILE'
+_HELPER_FLAG = 'SYMKERAS_WARMUP_HELPER'      # set in the helper: it never starts another
+MIN_STEPS = 24
+
+
+def enabled(plan, min_steps=None):
+    """Whether a first call of `plan` may start a helper process."""
+    if os.environ.get(ENV_SWITCH, '1') == '0' or os.environ.get(_HELPER_FLAG):
+        return False
+    if len(plan.steps) < (MIN_STEPS if min_steps is None else min_steps):
+        return False
+    if not os.path.basename(sys.executable or '').lower().startswith('python'):
+        return False     # embedded interpreters: sys.executable may not run `-m`
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count() or 1
+    return cpus >= 2
+
+
+def concrete_shapes(plan, arrays):
+    """[(shape, dtype)] of every slot for a call with input `arrays`: inputs as given,
+    other unknown (None) dimensions taken as the batch size (the first input's first
+    dimension). A wrong guess only means the helper warms a kernel for the wrong shape."""
+    batch = 1
+    for array in arrays:
+        if np.ndim(array) > 0:
+            batch = int(np.shape(array)[0])
+            break
+    shapes = [([batch if d is None else int(d) for d in shape], dtype)
+              for shape, dtype in plan.slots]
+    for (_, slot), array in zip(plan.inputs, arrays):
+        shapes[slot] = (list(np.shape(array)), plan.slots[slot][1])
+    return shapes
+
+
+class _Helper:
+    """Starts the helper process on the first Numba compile; stops it at exit."""
+
+    def __init__(self, plan, arrays):
+        self.plan, self.arrays = plan, arrays
+        self.process = self.task_path = None
+
+    def on_start(self, event):
+        if self.process is None and self.task_path is None:
+            self.start()
+
+    def on_end(self, event):
+        pass
+
+    def start(self):
+        task = {'plan': self.plan.to_json(),
+                'shapes': concrete_shapes(self.plan, self.arrays)}
+        handle, self.task_path = tempfile.mkstemp(prefix='symkeras-warmup-', suffix='.json')
+        try:
+            with os.fdopen(handle, 'w') as out:
+                json.dump(task, out)
+            root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+            env = dict(os.environ)
+            env[_HELPER_FLAG] = '1'
+            env['PYTHONPATH'] = os.pathsep.join(
+                [root] + [p for p in env.get('PYTHONPATH', '').split(os.pathsep) if p])
+            self.process = subprocess.Popen(
+                [sys.executable, '-m', 'runtime.warmup', self.task_path],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, env=env)
+        except (OSError, ValueError, TypeError):
+            self.process = None          # no helper: this process compiles everything
+
+    def stop(self):
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait()
+        if self.task_path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.task_path)
+
+
+@contextlib.contextmanager
+def first_call(plan, arrays, min_steps=None):
+    """Context for the first call of `plan` on `arrays`: starts the helper process on the
+    first Numba compile inside it (when `enabled`), stops it on exit. Yields the helper
+    (None when disabled)."""
+    if not enabled(plan, min_steps):
+        yield None
+        return
+    from numba.core import event
+    helper = _Helper(plan, arrays)
+    listener = type('_Listener', (event.Listener,), {
+        'on_start': lambda self, ev: helper.on_start(ev),
+        'on_end': lambda self, ev: helper.on_end(ev)})()
+    try:
+        with event.install_listener('numba:compile', listener):
+            yield helper
+    finally:
+        helper.stop()
+
+
+def warm(plan_json, shapes):
+    """Run every step of the plan, last first, on zero arrays of `shapes` (the helper's
+    work). Failures are ignored: each step is only run for what it compiles."""
+    from .kernels import get_kernel
+    for step in reversed(plan_json['steps']):
+        try:
+            kernel = get_kernel(step['kernel'], step['attrs'])
+            args = [np.zeros(shapes[i][0], shapes[i][1]) for i in step['inputs']]
+            if step.get('inplace', -1) >= 0:
+                kernel(*args, out=args[step['inplace']])
+            else:
+                kernel(*args)
+        except Exception:       # noqa: BLE001 - a step that fails on zeros warms nothing
+            continue
+
+
+def main(argv):
+    with open(argv[1]) as handle:
+        task = json.load(handle)
+    warm(task['plan'], task['shapes'])
+
+
+if __name__ == '__main__':
+    main(sys.argv)
