@@ -15,7 +15,11 @@ change what is cached, never what is computed, and if it cannot start or fails, 
 just compiles everything itself, as before.
 
 The helper only starts for plans of at least MIN_STEPS steps on a machine with two or
-more CPUs; `SYMKERAS_PARALLEL_COMPILE=0` turns it off.
+more CPUs, and only once the call has been compiling for DELAY_SECONDS: starting it costs
+about a second of the other core (importing numpy, Numba and SciPy), which the many small
+functions of a test suite would pay for nothing (measured: a cold run of two test files
+took 22 s of CPU instead of 16 s with the helper starting at the first compile).
+`SYMKERAS_PARALLEL_COMPILE=0` turns it off.
 
     python -m runtime.warmup TASK.json     (the helper; TASK written by `first_call`)
 """
@@ -25,12 +29,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 
 ENV_SWITCH = 'SYMKERAS_PARALLEL_COMPILE'
 _HELPER_FLAG = 'SYMKERAS_WARMUP_HELPER'      # set in the helper: it never starts another
 MIN_STEPS = 24
+DELAY_SECONDS = 0.5
 
 
 def enabled(plan, min_steps=None):
@@ -67,12 +73,17 @@ def concrete_shapes(plan, arrays):
 class _Helper:
     """Starts the helper process on the first Numba compile; stops it at exit."""
 
-    def __init__(self, plan, arrays):
-        self.plan, self.arrays = plan, arrays
-        self.process = self.task_path = None
+    def __init__(self, plan, arrays, delay):
+        self.plan, self.arrays, self.delay = plan, arrays, delay
+        self.process = self.task_path = self.first_compile = None
 
     def on_start(self, event):
-        if self.process is None and self.task_path is None:
+        if self.task_path is not None:
+            return
+        now = time.perf_counter()
+        if self.first_compile is None:
+            self.first_compile = now
+        if now - self.first_compile >= self.delay:
             self.start()
 
     def on_end(self, event):
@@ -108,15 +119,15 @@ class _Helper:
 
 
 @contextlib.contextmanager
-def first_call(plan, arrays, min_steps=None):
-    """Context for the first call of `plan` on `arrays`: starts the helper process on the
-    first Numba compile inside it (when `enabled`), stops it on exit. Yields the helper
-    (None when disabled)."""
+def first_call(plan, arrays, min_steps=None, delay=None):
+    """Context for the first call of `plan` on `arrays`: starts the helper process at a
+    Numba compile `delay` seconds (default DELAY_SECONDS) after the first one inside it
+    (when `enabled`), stops it on exit. Yields the helper (None when disabled)."""
     if not enabled(plan, min_steps):
         yield None
         return
     from numba.core import event
-    helper = _Helper(plan, arrays)
+    helper = _Helper(plan, arrays, DELAY_SECONDS if delay is None else delay)
     listener = type('_Listener', (event.Listener,), {
         'on_start': lambda self, ev: helper.on_start(ev),
         'on_end': lambda self, ev: helper.on_end(ev)})()

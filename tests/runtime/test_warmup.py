@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -75,8 +76,12 @@ def _compile_event():
 def test_helper_starts_on_the_first_compile_and_is_stopped(monkeypatch):
     monkeypatch.delenv(warmup.ENV_SWITCH, raising=False)
     plan, arrays = _plan(), [np.ones((5, 4), np.float32)]
-    with warmup.first_call(plan, arrays, min_steps=0) as helper:
+    with warmup.first_call(plan, arrays, min_steps=0, delay=0.2) as helper:
         assert helper.process is None            # nothing compiled yet: no helper
+        with _compile_event():
+            pass
+        assert helper.process is None            # compiling for less than `delay`
+        time.sleep(0.25)
         with _compile_event():
             pass
         process, task = helper.process, helper.task_path
