@@ -1,4 +1,5 @@
-"""Fused neural-network ops: a product with its epilogue, and relu + max-pool gradients.
+"""Fused neural-network ops: a product with its epilogue (bias and activation, or a
+scaled accumulation: Gemm), and relu + max-pool gradients.
 
 The epilogue pass (compiler/rewrite/epilogue.py) builds them after differentiation, so a
 kernel can apply bias, activation and pooling to each tile of a convolution or matrix
@@ -207,6 +208,53 @@ class MatMulBiasAct(Op):
     def grad(self, inputs, out, g):
         g_pre = _act_grad(self.act, out, g)
         return self.product().grad(inputs[:2], out, g_pre) + _bias_grad(inputs, g_pre)
+
+
+@register_op
+class Gemm(Op):
+    """beta * z + alpha * (op(a) @ op(b)), BLAS's GEMM (Theano's `gemm`): inputs z (the
+    output's shape), a, b and the 0-d scalars alpha, beta; `negate_alpha` and
+    `negate_beta` flip their signs, so z - s * dot needs no node for -s."""
+
+    params = ('transpose_a', 'transpose_b', 'negate_alpha', 'negate_beta')
+    kernel = 'gemm'
+
+    def product(self):
+        return MatMul(transpose_a=self.transpose_a, transpose_b=self.transpose_b)
+
+    def infer(self, z, a, b, alpha, beta):
+        shape, dtype = self.product().infer(a, b)
+        if z.shape != shape or z.dtype != dtype:
+            raise ValueError(f"{self.describe()}: expected z of the product's shape and "
+                             f"dtype, {dtype} {shape}, received {z.dtype} {z.shape}")
+        for name, scalar in (('alpha', alpha), ('beta', beta)):
+            if scalar.shape != () or scalar.dtype != dtype:
+                raise ValueError(f"{self.describe()}: expected a 0-d {dtype} {name}, "
+                                 f"received {scalar.dtype} {scalar.shape}")
+        return shape, dtype
+
+    def reference(self, z, a, b, alpha, beta):
+        alpha = -alpha if self.negate_alpha else alpha
+        beta = -beta if self.negate_beta else beta
+        return beta * z + alpha * self.product().reference(a, b)
+
+    def signed(self, alpha, beta):
+        """The scalars as tensors with their signs applied."""
+        return (B.neg(alpha) if self.negate_alpha else alpha,
+                B.neg(beta) if self.negate_beta else beta)
+
+    def grad(self, inputs, out, g):
+        z, a, b, alpha, beta = inputs
+        alpha, beta = self.signed(alpha, beta)
+        product = self.product()(a, b)
+        grad_alpha = B.reduce_sum(g * product)
+        grad_beta = B.reduce_sum(g * z)
+        if self.negate_alpha:
+            grad_alpha = B.neg(grad_alpha)
+        if self.negate_beta:
+            grad_beta = B.neg(grad_beta)
+        return ([beta * g] + self.product().grad([a, b], product, alpha * g) +
+                [grad_alpha, grad_beta])
 
 
 @register_op

@@ -8,6 +8,10 @@ the node that ends the pattern; inner nodes must have no other reader:
                    act(matmul(a, w) + b)          -> MatMulBiasAct
   (bias and activation each optional; activations: relu; b of shape (F,))
 - fuse_relu_pool_grad: maxpool_grad(y, g) * cast(y > 0) -> MaxPool2DReluGrad(y, g)
+- fuse_gemm:       t * z +/- s * matmul(a, b)         -> Gemm(z, a, b, s, t)
+  (Add or Sub, terms in either order, each product in either order; s and t 0-d of the
+  product's dtype, each optional (then a constant 1); z of the product's static shape
+  and dtype: the SGD update momentum * m - lr * g becomes one GEMM writing the new m)
 
 Then `restrict_regions` lets a convolution compute only what a following valid max pooling
 reads (a 7x7 map pooled 2x2 to 3x3: its top-left 6x6), and the convolution gradients skip
@@ -25,10 +29,11 @@ pre-activation p has no reader left but the relu and can stay inside the fused k
 from collections import defaultdict
 
 from ..graph import rebuild
-from ..ir import toposort
+from ..ir import constant, toposort
 from ..ops.elementwise import Greater
 from ..ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
-                            Conv2DGradInputRegion, MatMulBiasAct, MaxPool2DReluGrad, covered)
+                            Conv2DGradInputRegion, Gemm, MatMulBiasAct, MaxPool2DReluGrad,
+                            covered)
 from .patterns import is_constant, is_op
 
 ACTIVATIONS = {'Relu': 'relu'}
@@ -79,7 +84,8 @@ class _Fuser:
         return found[0] if len(found) == 1 else None
 
     def run(self):
-        rules = (self.fuse_conv_pool, self.fuse_epilogue, self.fuse_relu_pool_grad)
+        rules = (self.fuse_conv_pool, self.fuse_epilogue, self.fuse_relu_pool_grad,
+                 self.fuse_gemm)
         for node in self.order:
             fused = None
             for rule in rules if node.op is not None else ():
@@ -198,6 +204,60 @@ class _Fuser:
                                  f"{node.name}: {routed.name} * ({y.name} > 0)"))
                 return fused
         return None
+
+
+    def fuse_gemm(self, node):
+        if not is_op(node, 'Add', 'Sub'):
+            return None
+        for position in (0, 1):
+            found = self.scaled_product(node.inputs[position], node)
+            if found is None:
+                continue
+            core, alpha = found
+            z, beta = self.scaled_term(node.inputs[1 - position], node)
+            if not (z.shape == core.shape == node.shape and
+                    z.dtype == core.dtype == node.dtype):
+                continue
+            subtract = is_op(node, 'Sub')
+            op = Gemm(transpose_a=core.op.transpose_a, transpose_b=core.op.transpose_b,
+                      negate_alpha=subtract and position == 1,
+                      negate_beta=subtract and position == 0)
+            inputs = [z, *core.inputs, _or_one(alpha, node.dtype), _or_one(beta, node.dtype)]
+            fused = _named(op(*[self.new.get(i.id, i) for i in inputs]), node)
+            self.log.append(('epilogue', 'fuse_gemm', f"{core.name} -> {node.name}: "
+                             f"{op.describe()}"))
+            return fused
+        return None
+
+    def scaled_product(self, term, end):
+        """(matmul, scale or None) when term is a matmul or scale * matmul (either order,
+        scale 0-d of its dtype), read only by `end` (the matmul only by the product)."""
+        if is_op(term, 'MatMul') and self.only_reader(term) is end:
+            return term, None
+        if not is_op(term, 'Mul') or self.only_reader(term) is not end:
+            return None
+        for core, scale in (term.inputs, reversed(term.inputs)):
+            if is_op(core, 'MatMul') and self.only_reader(core) is term and \
+                    _is_scale(scale, core.dtype):
+                return core, scale
+        return None
+
+    def scaled_term(self, term, end):
+        """(z, scale) when term is scale * z (either order, scale 0-d of its dtype) read
+        only by `end`, else (term, None)."""
+        if is_op(term, 'Mul') and self.only_reader(term) is end:
+            for z, scale in (term.inputs, reversed(term.inputs)):
+                if _is_scale(scale, term.dtype) and z.shape == term.shape:
+                    return z, scale
+        return term, None
+
+
+def _is_scale(node, dtype):
+    return node.shape == () and node.dtype == dtype
+
+
+def _or_one(scale, dtype):
+    return constant(1, dtype) if scale is None else scale
 
 
 def _mask_of(node, dtype):

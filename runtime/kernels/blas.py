@@ -2,8 +2,9 @@
 
 `gemm_flags(a, b, c, transpose_a, transpose_b, beta)` computes, for row-major 2-D arrays
 whose rows may be strided (views into bigger matrices), c = op(a) @ op(b) + beta * c;
-`gemm`, `gemm_tn` and `gemm_nt` are its fixed orientations (all inlined
-wrappers of one compiled call per dtype). Unlike
+`gemm_scaled` takes an alpha as well (c = alpha * op(a) @ op(b) + beta * c); `gemm`,
+`gemm_tn` and `gemm_nt` are fixed orientations (all inlined wrappers of one compiled
+call per dtype). Unlike
 `np.dot` inside Numba it takes submatrices without copies, accumulates (beta = 1), and
 compiles to one call.
 
@@ -47,16 +48,16 @@ def _slot(builder, value):
 
 
 @intrinsic
-def _xgemm(typingctx, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc):
-    """Fortran (column-major) xGEMM: c = op(a) @ op(b) + beta * c, alpha = 1."""
+def _xgemm(typingctx, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc):
+    """Fortran (column-major) xGEMM: c = alpha * op(a) @ op(b) + beta * c."""
     if not all(isinstance(t, types.Array) for t in (a, b, c)):
         return None
     if not a.dtype == b.dtype == c.dtype or a.dtype not in SYMBOLS:
         return None
-    sig = types.void(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc)
+    sig = types.void(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 
     def codegen(context, builder, signature, args):
-        dtype = signature.args[5].dtype
+        dtype = signature.args[6].dtype
         real = context.get_value_type(dtype)
         char_p, real_p, int_p = (ir.IntType(8).as_pointer(), real.as_pointer(),
                                  _INT.as_pointer())
@@ -64,7 +65,7 @@ def _xgemm(typingctx, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc):
                                                real_p, int_p, real_p, int_p, real_p,
                                                real_p, int_p])
         fn = cgutils.get_or_insert_function(builder.module, fnty, SYMBOLS[dtype])
-        ta, tb, m_, n_, k_, a_, lda_, b_, ldb_, beta_, c_, ldc_ = args
+        ta, tb, m_, n_, k_, alpha_, a_, lda_, b_, ldb_, beta_, c_, ldc_ = args
 
         def char(flag):
             code = builder.select(builder.icmp_signed('!=', flag, ir.Constant(flag.type, 0)),
@@ -79,12 +80,13 @@ def _xgemm(typingctx, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc):
             return context.make_array(array_type)(context, builder, value).data
 
         sig_args = signature.args
-        beta_value = context.cast(builder, beta_, sig_args[9], dtype)
+        alpha_value = context.cast(builder, alpha_, sig_args[5], dtype)
+        beta_value = context.cast(builder, beta_, sig_args[10], dtype)
         builder.call(fn, [char(ta), char(tb), integer(m_), integer(n_), integer(k_),
-                          _slot(builder, ir.Constant(real, 1.0)),
-                          data(a_, sig_args[5]), integer(lda_),
-                          data(b_, sig_args[7]), integer(ldb_),
-                          _slot(builder, beta_value), data(c_, sig_args[10]),
+                          _slot(builder, alpha_value),
+                          data(a_, sig_args[6]), integer(lda_),
+                          data(b_, sig_args[8]), integer(ldb_),
+                          _slot(builder, beta_value), data(c_, sig_args[11]),
                           integer(ldc_)])
         return context.get_dummy_value()
     return sig, codegen
@@ -98,15 +100,15 @@ def _leading(array):
 
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _degenerate(c, k, beta):
-    """Handle an empty product; True when there is nothing left for BLAS to do."""
+    """Handle an empty product (c = beta * c); True when there is nothing left for BLAS."""
     m, n = c.shape
     if m == 0 or n == 0:
         return True
     if k == 0:
-        if beta == 0:
+        if beta != 1:
             for i in range(m):
                 for j in range(n):
-                    c[i, j] = 0
+                    c[i, j] = 0 if beta == 0 else beta * c[i, j]
         return True
     return False
 
@@ -131,12 +133,12 @@ def _false(c):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _gemm_any(a, b, c, transpose_a, transpose_b, beta):
-    """gemm_flags on 'A'-typed arrays (the one compiled GEMM call)."""
+def _gemm_any(a, b, c, transpose_a, transpose_b, alpha, beta):
+    """gemm_scaled on 'A'-typed arrays (the one compiled GEMM call)."""
     k = a.shape[0] if transpose_a else a.shape[1]
     if not _degenerate(c, k, beta):
-        _xgemm(transpose_b, transpose_a, c.shape[1], c.shape[0], k, b, _leading(b), a,
-               _leading(a), beta, c, _leading(c))
+        _xgemm(transpose_b, transpose_a, c.shape[1], c.shape[0], k, alpha, b, _leading(b),
+               a, _leading(a), beta, c, _leading(c))
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
@@ -150,25 +152,38 @@ def gemm_flags(a, b, c, transpose_a, transpose_b, beta):
     """
     no = _false(c)
     _gemm_any(_any(a), _any(b), _any(c), bool(transpose_a) != no, bool(transpose_b) != no,
-              float(beta))
+              1.0, float(beta))
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
+def gemm_scaled(a, b, c, transpose_a, transpose_b, alpha, beta):
+    """c[:] = alpha * op(a) @ op(b) + beta * c (see gemm_flags).
+
+    BLAS skips the product when alpha is 0 (inf or NaN in it do not reach c), and
+    overwrites c when beta is 0 (inf or NaN in c are dropped): callers needing IEEE
+    semantics there handle those cases themselves.
+    """
+    no = _false(c)
+    _gemm_any(_any(a), _any(b), _any(c), bool(transpose_a) != no, bool(transpose_b) != no,
+              float(alpha), float(beta))
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def gemm(a, b, c, beta):
     """c[:] = a @ b + beta * c (see gemm_flags)."""
     no = _false(c)
-    _gemm_any(_any(a), _any(b), _any(c), no, no, float(beta))
+    _gemm_any(_any(a), _any(b), _any(c), no, no, 1.0, float(beta))
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def gemm_tn(a, b, c, beta):
     """c[:] = a.T @ b + beta * c (see gemm_flags)."""
     no = _false(c)
-    _gemm_any(_any(a), _any(b), _any(c), not no, no, float(beta))
+    _gemm_any(_any(a), _any(b), _any(c), not no, no, 1.0, float(beta))
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def gemm_nt(a, b, c, beta):
     """c[:] = a @ b.T + beta * c (see gemm_flags)."""
     no = _false(c)
-    _gemm_any(_any(a), _any(b), _any(c), no, not no, float(beta))
+    _gemm_any(_any(a), _any(b), _any(c), no, not no, 1.0, float(beta))

@@ -12,7 +12,8 @@ from compiler.ops.crossentropy import SoftmaxCrossEntropy, SoftmaxCrossEntropyGr
 from compiler.ops.movement import Pad, Crop
 from compiler.ops.nn import Conv2DGradInput, Conv2DGradFilter
 from compiler.ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
-                                   Conv2DGradInputRegion, MatMulBiasAct, MaxPool2DReluGrad)
+                                   Conv2DGradInputRegion, Gemm, MatMulBiasAct,
+                                   MaxPool2DReluGrad)
 from compiler.rewrite.fuse import fuse_elementwise
 
 
@@ -26,6 +27,12 @@ class Spec:
     grad: bool = True         # check gradients
     covers: tuple = ()        # gradient ops exercised through this row's gradient
     batch_none: bool = True   # declare the first dim as None (batch) when building
+
+
+def _gemm(transpose_a, transpose_b, negate_alpha, negate_beta):
+    op = Gemm(transpose_a=transpose_a, transpose_b=transpose_b, negate_alpha=negate_alpha,
+              negate_beta=negate_beta)
+    return lambda z, a, b, alpha, beta: op(z, a, b, alpha, beta)
 
 
 def _conv(strides, padding, dilation=(1, 1)):
@@ -169,6 +176,14 @@ SPECS = [
     Spec('MatMulBiasAct', lambda a, b: MatMulBiasAct(
         transpose_a=True, transpose_b=True, act='linear')(a, b), [(4, 3), (5, 4)],
         batch_none=False),
+    Spec('Gemm', _gemm(False, False, False, False), [(3, 5), (3, 4), (4, 5), (), ()],
+         batch_none=False),
+    Spec('Gemm', _gemm(True, False, True, False), [(3, 5), (4, 3), (4, 5), (), ()],
+         batch_none=False),
+    Spec('Gemm', _gemm(False, True, False, True), [(3, 5), (3, 4), (5, 4), (), ()],
+         batch_none=False),
+    Spec('Gemm', _gemm(True, True, True, True), [(3, 5), (4, 3), (5, 4), (), ()],
+         batch_none=False),
     Spec('MaxPool2DReluGrad', lambda y, g: MaxPool2DReluGrad(
         pool_size=(2, 2), strides=(2, 2), padding='valid')(y, g),
         [(2, 6, 7, 3), (2, 3, 3, 3)], grad=False),

@@ -1,8 +1,9 @@
-"""blas.gemm_flags and its fixed orientations: transposes, submatrices, accumulation."""
+"""blas.gemm_flags, gemm_scaled and the fixed orientations: transposes, submatrices,
+accumulation, scales."""
 import numpy as np
 import pytest
 
-from runtime.kernels.blas import gemm, gemm_flags, gemm_nt, gemm_tn
+from runtime.kernels.blas import gemm, gemm_flags, gemm_nt, gemm_scaled, gemm_tn
 
 
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
@@ -27,6 +28,8 @@ def test_gemm_on_submatrices_with_accumulation(transpose_a, transpose_b, dtype):
     else:
         gemm_flags(a, b, c, transpose_a, transpose_b, 0.0)
     np.testing.assert_allclose(c, want, rtol=tol, atol=tol)
+    gemm_scaled(a, b, c, transpose_a, transpose_b, -0.5, 0.25)
+    np.testing.assert_allclose(c, 0.25 * want - 0.5 * want, rtol=tol, atol=tol)
     outside[5:5 + m, 6:6 + n] = c
     np.testing.assert_array_equal(big_c, outside)     # nothing outside c was written
 
@@ -37,3 +40,6 @@ def test_gemm_with_an_empty_inner_dimension_zeroes_or_keeps_c():
     np.testing.assert_array_equal(c, 1.0)
     gemm(np.zeros((2, 0)), np.zeros((0, 3)), c, 0.0)
     np.testing.assert_array_equal(c, 0.0)
+    c[:] = 2.0
+    gemm_scaled(np.zeros((2, 0)), np.zeros((0, 3)), c, False, False, 3.0, 0.5)
+    np.testing.assert_array_equal(c, 1.0)

@@ -82,3 +82,99 @@ def test_matmul_bias_act_matches_numpy(m, n, transpose_a, transpose_b, act, para
     np.testing.assert_allclose(kernel(a, b), activate(product), rtol=1e-5, atol=1e-5)
     with pytest.raises(ValueError, match=r'matmul_bias_act: expected a float32 bias of shape'):
         kernel(a, b, bias[:3])
+
+
+def gemm_kernel(transpose_a, transpose_b, negate_alpha=False, negate_beta=False):
+    return get_kernel('gemm', {'transpose_a': transpose_a, 'transpose_b': transpose_b,
+                               'negate_alpha': negate_alpha, 'negate_beta': negate_beta})
+
+
+def gemm_want(z, a, b, alpha, beta, transpose_a, transpose_b, negate_alpha, negate_beta):
+    product = (a.T if transpose_a else a).astype(np.float64) @ (b.T if transpose_b else b)
+    alpha, beta = float(alpha) * (-1 if negate_alpha else 1), float(beta) * (
+        -1 if negate_beta else 1)
+    return beta * z.astype(np.float64) + alpha * product
+
+
+@pytest.mark.parametrize('parallel', [False, True])
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('negate_alpha, negate_beta', [(False, False), (True, False),
+                                                       (False, True)])
+@pytest.mark.parametrize('transpose_a, transpose_b', [(False, False), (True, False),
+                                                      (False, True), (True, True)])
+@pytest.mark.parametrize('m, k, n', [(97, 13, 61), (9, 7, 70), (1, 5, 1)])
+def test_gemm_matches_numpy(m, k, n, transpose_a, transpose_b, negate_alpha, negate_beta,
+                            dtype, parallel, monkeypatch):
+    """beta * z + alpha * op(a) @ op(b); tall products split by rows, wide by columns."""
+    if parallel:
+        monkeypatch.setattr(linalg, 'PARALLEL_MIN_WORK', 0)
+        monkeypatch.setattr(linalg, 'MIN_BLOCK', 2)
+    rng = np.random.RandomState(4)
+    a = rng.standard_normal((k, m) if transpose_a else (m, k)).astype(dtype)
+    b = rng.standard_normal((n, k) if transpose_b else (k, n)).astype(dtype)
+    z = rng.standard_normal((m, n)).astype(dtype)
+    alpha, beta = np.array(0.3, dtype), np.array(0.9, dtype)
+    kernel = gemm_kernel(transpose_a, transpose_b, negate_alpha, negate_beta)
+    got = kernel(z, a, b, alpha, beta)
+    assert got.dtype == np.dtype(dtype) and got.shape == (m, n)
+    want = gemm_want(z, a, b, alpha, beta, transpose_a, transpose_b, negate_alpha,
+                     negate_beta)
+    tol = 1e-5 if dtype == 'float32' else 1e-12
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.sqrt(k))
+
+
+@pytest.mark.parametrize('parallel', [False, True])
+def test_gemm_on_strided_views(parallel, monkeypatch):
+    """Row blocks of bigger matrices and a transposed (column-strided) z."""
+    if parallel:
+        monkeypatch.setattr(linalg, 'PARALLEL_MIN_WORK', 0)
+        monkeypatch.setattr(linalg, 'MIN_BLOCK', 4)
+    rng = np.random.RandomState(5)
+    a = rng.standard_normal((40, 30))[3:36, 2:15]       # (33, 13), rows strided
+    b = rng.standard_normal((42, 40))[::2, 5:18]        # (21, 13), every other row
+    z = rng.standard_normal((21, 33)).T                 # (33, 21), not C-contiguous
+    alpha, beta = np.array(-1.5), np.array(0.25)
+    got = gemm_kernel(False, True)(z, a, b, alpha, beta)
+    np.testing.assert_allclose(got, 0.25 * z - 1.5 * a @ b.T, rtol=1e-12, atol=1e-12)
+    empty = gemm_kernel(False, False)(z[:2, :3], np.zeros((2, 0)), np.zeros((0, 3)), alpha,
+                                      beta)
+    np.testing.assert_array_equal(empty, 0.25 * z[:2, :3])
+
+
+@pytest.mark.parametrize('parallel', [False, True])
+def test_gemm_keeps_ieee_semantics_for_zero_scales(parallel, monkeypatch):
+    """0 * inf is NaN: beta = 0 with inf in z, alpha = 0 with inf in the product (BLAS
+    would skip both)."""
+    if parallel:
+        monkeypatch.setattr(linalg, 'PARALLEL_MIN_WORK', 0)
+        monkeypatch.setattr(linalg, 'MIN_BLOCK', 2)
+    rng = np.random.RandomState(6)
+    a, b = rng.standard_normal((8, 3)), rng.standard_normal((3, 6))
+    z = rng.standard_normal((8, 6))
+    z[2, 4] = np.inf
+    got = gemm_kernel(False, False)(z, a, b, np.array(1.0), np.array(0.0))
+    assert np.isnan(got[2, 4]) and np.isfinite(np.delete(got.ravel(), 2 * 6 + 4)).all()
+    np.testing.assert_allclose(got[0], (a @ b)[0], rtol=1e-12)
+    a[5, 1] = np.inf
+    got = gemm_kernel(False, False, negate_beta=True)(np.ones((8, 6)), a, b, np.array(0.0),
+                                                      np.array(2.0))
+    assert np.isnan(got[5]).all() and (np.delete(got, 5, axis=0) == -2.0).all()
+
+
+def test_gemm_rejects_mismatched_operands():
+    kernel = gemm_kernel(False, False)
+    a, b, z = np.zeros((2, 3), np.float32), np.zeros((3, 4), np.float32), np.zeros((2, 4))
+    one = np.array(1.0, np.float32)
+    with pytest.raises(ValueError, match=r'gemm: expected z of the product.*float32 '
+                                         r'\(2, 4\), received float64 \(2, 4\)'):
+        kernel(z, a, b, one, one)
+    with pytest.raises(ValueError, match=r'gemm: expected z .*received float32 \(4, 2\)'):
+        kernel(np.zeros((4, 2), np.float32), a, b, one, one)
+    with pytest.raises(ValueError, match='gemm: expected a 0-d float32 beta, received '
+                                         'float64'):
+        kernel(z.astype(np.float32), a, b, one, np.array(1.0))
+    with pytest.raises(ValueError, match=r'gemm: expected a 0-d float32 alpha, received '
+                                         r'float32 of shape \(1,\)'):
+        kernel(z.astype(np.float32), a, b, np.ones(1, np.float32), one)
+    with pytest.raises(ValueError, match='gemm: .*float32 and float64'):
+        kernel(z, a, b.astype(np.float64), one, one)

@@ -1,0 +1,97 @@
+"""The epilogue pass's fuse_gemm: t * z +/- s * matmul(a, b) -> Gemm, and when it must not."""
+import numpy as np
+import pytest
+
+from compiler import builders as B, ir
+from compiler.function import function
+from compiler.rewrite import optimize
+
+
+def gemms(roots):
+    return [n for n in ir.toposort(list(roots)) if type(n.op).__name__ == 'Gemm']
+
+
+def assert_same(inputs, outputs, arrays, tol=1e-12):
+    plain = function(inputs, outputs, optimize_graph=False, plan_buffers=False)(arrays)
+    fused = function(inputs, outputs)(arrays)
+    for a, b in zip(plain, fused):
+        np.testing.assert_allclose(b, a, rtol=tol, atol=tol)
+
+
+def operands(dtype='float64', z_shape=(6, 5), scale_shape=()):
+    """x (None, 6), g (None, 5): dot = x.T @ g is (6, 5), as a weight gradient."""
+    rng = np.random.RandomState(0)
+    x = ir.placeholder((None, 6), 'float64', name='x')
+    g = ir.placeholder((None, 5), 'float64', name='g')
+    z = ir.Variable(rng.normal(size=z_shape).astype(dtype), name='z')
+    s = ir.Variable(np.full(scale_shape, 0.3, dtype), name='s')
+    t = ir.Variable(np.full(scale_shape, 0.9, dtype), name='t')
+    dot = B.matmul(x, g, transpose_a=True)
+    arrays = [rng.normal(size=(4, 6)), rng.normal(size=(4, 5))]
+    return [x, g], z, s, t, dot, arrays
+
+
+PATTERNS = {
+    'z + s*dot': (lambda z, s, t, dot: z + s * dot, False, False),
+    'z - s*dot': (lambda z, s, t, dot: z - s * dot, True, False),
+    't*z + s*dot': (lambda z, s, t, dot: t * z + s * dot, False, False),
+    't*z - s*dot': (lambda z, s, t, dot: t * z - s * dot, True, False),
+    's*dot + t*z': (lambda z, s, t, dot: s * dot + t * z, False, False),
+    's*dot - t*z': (lambda z, s, t, dot: s * dot - t * z, False, True),
+    'dot*s + z*t': (lambda z, s, t, dot: dot * s + z * t, False, False),
+    'z*t - dot*s': (lambda z, s, t, dot: z * t - dot * s, True, False),
+    'z + dot': (lambda z, s, t, dot: z + dot, False, False),
+    'dot - z': (lambda z, s, t, dot: dot - z, False, True),
+}
+
+
+@pytest.mark.parametrize('pattern', sorted(PATTERNS))
+def test_scaled_sums_with_a_product_become_one_gemm(pattern):
+    build, negate_alpha, negate_beta = PATTERNS[pattern]
+    inputs, z, s, t, dot, arrays = operands()
+    out = build(z, s, t, dot)
+    roots, log = optimize([out])
+    (fused,) = gemms(roots)
+    assert (fused.op.negate_alpha, fused.op.negate_beta) == (negate_alpha, negate_beta)
+    assert fused.op.transpose_a and not fused.op.transpose_b
+    assert fused.inputs[0] is z and not {'MatMul', 'Mul', 'Add', 'Sub'} & {
+        type(n.op).__name__ for n in ir.toposort(roots) if n.op is not None}
+    assert [rule for _, rule, _ in log].count('fuse_gemm') == 1
+    assert_same(inputs, [out], arrays)
+
+
+def test_batch_shaped_sum_fuses_and_a_shared_scaled_z_stays_whole():
+    """(None, 5) + (None, 5): equal static shapes are the same run-time shape (the
+    rewrites' convention). t * z read elsewhere is z itself, scaled by 1."""
+    rng = np.random.RandomState(1)
+    x = ir.placeholder((None, 4), 'float64')
+    y = ir.placeholder((None, 5), 'float64')
+    w = ir.Variable(rng.normal(size=(4, 5)))
+    t = ir.Variable(np.array(0.5))
+    scaled = t * y
+    outputs = [scaled - B.dot(x, w), B.exp(scaled)]
+    roots, _ = optimize(outputs)
+    (fused,) = gemms(roots)
+    assert fused.inputs[0].op is not None and fused.inputs[4].kind == 'constant'
+    assert_same([x, y], outputs, [rng.normal(size=(3, 4)), rng.normal(size=(3, 5))])
+
+
+@pytest.mark.parametrize('case', ['z broadcasts', 'z row broadcasts', 'z float32',
+                                  'scales float32', 'scale not 0-d', 'product read twice',
+                                  'scaled product read twice'])
+def test_gemm_does_not_fuse(case):
+    dtype = 'float32' if case in ('z float32', 'scales float32') else 'float64'
+    z_shape = {'z broadcasts': (5,), 'z row broadcasts': (1, 5)}.get(case, (6, 5))
+    inputs, z, s, t, dot, arrays = operands(
+        dtype, z_shape, (1, 1) if case == 'scale not 0-d' else ())
+    if case == 'scales float32':
+        z = B.cast(z, 'float64')
+    product = s * dot
+    outputs = [t * z - product]
+    if case == 'product read twice':
+        outputs.append(dot)
+    if case == 'scaled product read twice':
+        outputs.append(product)
+    roots, log = optimize(outputs)
+    assert not gemms(roots) and 'fuse_gemm' not in [rule for _, rule, _ in log]
+    assert_same(inputs, outputs, arrays, 1e-6 if dtype == 'float32' else 1e-12)
