@@ -211,6 +211,34 @@ class MatMulBiasAct(Op):
 
 
 @register_op
+class MatMulReluGrad(Op):
+    """(op(a) @ op(b)) * (y > 0): a product (the gradient reaching a relu) masked where
+    the relu's output y, of the product's shape and dtype, is not positive."""
+
+    params = ('transpose_a', 'transpose_b')
+    kernel = 'matmul_relu_grad'
+
+    def product(self):
+        return MatMul(transpose_a=self.transpose_a, transpose_b=self.transpose_b)
+
+    def infer(self, a, b, y):
+        shape, dtype = self.product().infer(a, b)
+        if y.shape != shape or y.dtype != dtype:
+            raise ValueError(f"{self.describe()}: expected y of the product's shape and "
+                             f"dtype, {dtype} {shape}, received {y.dtype} {y.shape}")
+        return shape, dtype
+
+    def reference(self, a, b, y):
+        product = self.product().reference(a, b)
+        return product * (y > 0).astype(product.dtype)
+
+    def grad(self, inputs, out, g):
+        a, b, y = inputs
+        g_product = g * B.cast(B.greater(y, 0), g.dtype)
+        return self.product().grad([a, b], out, g_product) + [None]
+
+
+@register_op
 class Gemm(Op):
     """beta * z + alpha * (op(a) @ op(b)), BLAS's GEMM (Theano's `gemm`): inputs z (the
     output's shape), a, b and the 0-d scalars alpha, beta; `negate_alpha` and

@@ -8,6 +8,7 @@ the node that ends the pattern; inner nodes must have no other reader:
                    act(matmul(a, w) + b)          -> MatMulBiasAct
   (bias and activation each optional; activations: relu; b of shape (F,))
 - fuse_relu_pool_grad: maxpool_grad(y, g) * cast(y > 0) -> MaxPool2DReluGrad(y, g)
+- fuse_matmul_relu_grad: matmul(a, b) * cast(y > 0)  -> MatMulReluGrad(a, b, y)
 - fuse_gemm:       t * z +/- s * matmul(a, b)         -> Gemm(z, a, b, s, t)
   (Add or Sub, terms in either order, each product in either order; s and t 0-d of the
   product's dtype, each optional (then a constant 1); z of the product's static shape
@@ -32,8 +33,8 @@ from ..graph import rebuild
 from ..ir import constant, toposort
 from ..ops.elementwise import Greater
 from ..ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
-                            Conv2DGradInputRegion, Gemm, MatMulBiasAct, MaxPool2DReluGrad,
-                            covered)
+                            Conv2DGradInputRegion, Gemm, MatMulBiasAct, MatMulReluGrad,
+                            MaxPool2DReluGrad, covered)
 from .patterns import is_constant, is_op
 
 ACTIVATIONS = {'Relu': 'relu'}
@@ -85,7 +86,7 @@ class _Fuser:
 
     def run(self):
         rules = (self.fuse_conv_pool, self.fuse_epilogue, self.fuse_relu_pool_grad,
-                 self.fuse_gemm)
+                 self.fuse_matmul_relu_grad, self.fuse_gemm)
         for node in self.order:
             fused = None
             for rule in rules if node.op is not None else ():
@@ -205,6 +206,22 @@ class _Fuser:
                 return fused
         return None
 
+
+    def fuse_matmul_relu_grad(self, node):
+        if not is_op(node, 'Mul'):
+            return None
+        for core, mask in (node.inputs, reversed(node.inputs)):
+            y = _mask_of(mask, node.dtype)
+            if is_op(core, 'MatMul') and y is not None and self.only_reader(core) is node \
+                    and y.shape == core.shape == node.shape and y.dtype == node.dtype:
+                op = MatMulReluGrad(transpose_a=core.op.transpose_a,
+                                    transpose_b=core.op.transpose_b)
+                inputs = [self.new[i.id] for i in (*core.inputs, y)]
+                fused = _named(op(*inputs), node)
+                self.log.append(('epilogue', 'fuse_matmul_relu_grad', f"{core.name} -> "
+                                 f"{node.name}: {core.name} * ({y.name} > 0)"))
+                return fused
+        return None
 
     def fuse_gemm(self, node):
         if not is_op(node, 'Add', 'Sub'):

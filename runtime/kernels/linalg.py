@@ -1,5 +1,5 @@
-"""Matrix product (optionally with a fused bias + activation, or accumulated into a scaled
-z: gemm), and the BLAS thread setting.
+"""Matrix product (optionally with a fused bias + activation, accumulated into a scaled
+z: gemm, or masked by a relu's output: matmul_relu_grad), and the BLAS thread setting.
 
 The kernels call SciPy's BLAS GEMM directly (`blas.gemm`) on blocks of output rows; blocks
 run on the kernel threads (`threads`), so BLAS itself must run on one thread: two thread
@@ -75,10 +75,21 @@ def _scale_rows(z, beta, r0, r1, c0, c1, out):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, r0, r1, c0, c1,
-                  out):
-    """out[r0:r1, c0:c1] = act(beta * z + alpha * op(a) @ op(b) + bias) for that block of
-    rows and columns, where (alpha, beta) = scales and an empty z stands for none."""
+def _mask_rows(mask, r0, r1, c0, c1, out):
+    """out[r0:r1, c0:c1] *= (mask > 0) there (a multiplication: inf * 0 stays NaN)."""
+    zero, one = out.dtype.type(0), out.dtype.type(1)
+    for r in range(r0, r1):
+        keep, target = mask[r][c0:c1], out[r][c0:c1]
+        for c in range(c1 - c0):
+            target[c] = target[c] * (one if keep[c] > 0 else zero)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, r0, r1, c0,
+                  c1, out):
+    """out[r0:r1, c0:c1] = act(beta * z + alpha * op(a) @ op(b) + bias) * (mask > 0) for
+    that block of rows and columns, where (alpha, beta) = scales and an empty z or mask
+    stands for none."""
     left = a[:, r0:r1] if transpose_a else a[r0:r1]
     right = b[c0:c1] if transpose_b else b[:, c0:c1]
     accumulate = z.shape[0] > 0
@@ -95,10 +106,12 @@ def _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, r0, r1, 
             # (on a column block typed 'A' they ran ~3x slower: 70-90 us of a 0.5 ms
             # product) and share conv's compiled bias_act.
             bias_act(out[r][c0:c1].reshape((1, c1 - c0)), part, act)
+    if mask.shape[0] > 0:
+        _mask_rows(mask, r0, r1, c0, c1, out)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _matmul_driver(state, slot, a, b, transpose_a, transpose_b, z, scales, bias, act,
+def _matmul_driver(state, slot, a, b, transpose_a, transpose_b, z, scales, bias, act, mask,
                    row_step, col_step, out):
     """Tasks: blocks of row_step output rows by col_step output columns."""
     rows, cols = out.shape
@@ -110,7 +123,7 @@ def _matmul_driver(state, slot, a, b, transpose_a, transpose_b, z, scales, bias,
         if k >= ntasks:
             return last
         r0, c0 = (k // across) * row_step, (k % across) * col_step
-        _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, r0,
+        _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, r0,
                       min(rows, r0 + row_step), c0, min(cols, c0 + col_step), out)
         last = finish_task(state, ntasks) or last
 
@@ -129,9 +142,10 @@ def _unit_columns(array):
     return np.ascontiguousarray(array)
 
 
-def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.0):
-    """act(beta * z + alpha * op(a) @ op(b) + bias) as a new C-contiguous array (bias may
-    be empty; without z, alpha * op(a) @ op(b) + bias)."""
+def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.0,
+           mask=None):
+    """act(beta * z + alpha * op(a) @ op(b) + bias) * (mask > 0) as a new C-contiguous
+    array (bias may be empty; z and mask optional)."""
     a, b = _unit_columns(a), _unit_columns(b)
     rows = a.shape[1] if transpose_a else a.shape[0]
     inner = a.shape[0] if transpose_a else a.shape[1]
@@ -141,11 +155,12 @@ def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.
     if out.size == 0:
         return out
     z = _no_z(a.dtype) if z is None else np.ascontiguousarray(z)
+    mask = _no_z(a.dtype) if mask is None else np.ascontiguousarray(mask)
     scales = np.array([alpha, beta], a.dtype)
     count = threads.threads()
     if work < PARALLEL_MIN_WORK or count == 1 or max(rows, cols) < 2 * MIN_BLOCK:
-        _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, 0, rows, 0,
-                      cols, out)
+        _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, 0, rows,
+                      0, cols, out)
         return out
     # Split the longer side: one block per thread (measured best for the MLPs' products),
     # two per thread for big products (balance when a thread is slowed down).
@@ -157,7 +172,7 @@ def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.
         col_step = _step(cols, blocks)
     tasks = -(-rows // row_step) * -(-cols // col_step)
     threads.run(_matmul_driver, tasks, a, b, transpose_a, transpose_b, z, scales, bias, act,
-                row_step, col_step, out)
+                mask, row_step, col_step, out)
     return out
 
 
@@ -184,6 +199,7 @@ def _no_bias(dtype):
 
 
 def _no_z(dtype):
+    """No z (and no mask): an empty (0, 0) array."""
     return _empty((0, 0), dtype)
 
 
@@ -239,12 +255,28 @@ def kernel_gemm(transpose_a=False, transpose_b=False, negate_alpha=False, negate
     return run
 
 
-def _check_gemm_operands(z, a, b, alpha, beta, transpose_a, transpose_b):
+@register('matmul_relu_grad')
+def kernel_matmul_relu_grad(transpose_a=False, transpose_b=False):
+    """Factory: (a, b, y) -> (op(a) @ op(b)) * (y > 0), y of the product's shape."""
+    transpose_a, transpose_b = bool(transpose_a), bool(transpose_b)
+
+    def run(a, b, y):
+        _check('matmul_relu_grad', a, b, transpose_a, transpose_b)
+        _check_like_product('matmul_relu_grad', 'y', y, a, b, transpose_a, transpose_b)
+        return matmul(a, b, transpose_a, transpose_b, _no_bias(a.dtype), 0, mask=y)
+    return run
+
+
+def _check_like_product(op, name, array, a, b, transpose_a, transpose_b):
     rows = a.shape[1] if transpose_a else a.shape[0]
     cols = b.shape[0] if transpose_b else b.shape[1]
-    if z.shape != (rows, cols) or z.dtype != a.dtype:
-        raise ValueError(f"gemm: expected z of the product's shape and dtype, {a.dtype} "
-                         f"{(rows, cols)}, received {z.dtype} {z.shape}")
+    if array.shape != (rows, cols) or array.dtype != a.dtype:
+        raise ValueError(f"{op}: expected {name} of the product's shape and dtype, "
+                         f"{a.dtype} {(rows, cols)}, received {array.dtype} {array.shape}")
+
+
+def _check_gemm_operands(z, a, b, alpha, beta, transpose_a, transpose_b):
+    _check_like_product('gemm', 'z', z, a, b, transpose_a, transpose_b)
     for name, scalar in (('alpha', alpha), ('beta', beta)):
         if np.ndim(scalar) != 0 or scalar.dtype != a.dtype:
             raise ValueError(f"gemm: expected a 0-d {a.dtype} {name}, received "

@@ -13,7 +13,7 @@ from compiler.ops.movement import Pad, Crop
 from compiler.ops.nn import Conv2DGradInput, Conv2DGradFilter
 from compiler.ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
                                    Conv2DGradInputRegion, Gemm, MatMulBiasAct,
-                                   MaxPool2DReluGrad)
+                                   MatMulReluGrad, MaxPool2DReluGrad)
 from compiler.rewrite.fuse import fuse_elementwise
 
 
@@ -176,6 +176,12 @@ SPECS = [
     Spec('MatMulBiasAct', lambda a, b: MatMulBiasAct(
         transpose_a=True, transpose_b=True, act='linear')(a, b), [(4, 3), (5, 4)],
         batch_none=False),
+    Spec('MatMulReluGrad', lambda a, b, y: MatMulReluGrad(
+        transpose_a=False, transpose_b=True)(a, b, y), [(3, 4), (5, 4), (3, 5)],
+         batch_none=False),
+    Spec('MatMulReluGrad', lambda a, b, y: MatMulReluGrad(
+        transpose_a=True, transpose_b=False)(a, b, y), [(4, 3), (4, 5), (3, 5)],
+         batch_none=False),
     Spec('Gemm', _gemm(False, False, False, False), [(3, 5), (3, 4), (4, 5), (), ()],
          batch_none=False),
     Spec('Gemm', _gemm(True, False, True, False), [(3, 5), (4, 3), (4, 5), (), ()],

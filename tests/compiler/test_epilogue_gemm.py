@@ -95,3 +95,37 @@ def test_gemm_does_not_fuse(case):
     roots, log = optimize(outputs)
     assert not gemms(roots) and 'fuse_gemm' not in [rule for _, rule, _ in log]
     assert_same(inputs, outputs, arrays, 1e-6 if dtype == 'float32' else 1e-12)
+
+
+def relu_grad_graph(mask_dtype='float64', y_rows=None, extra_reader=False):
+    """g @ w.T * cast(y > 0) with y = relu(x @ v): the gradient reaching a relu."""
+    rng = np.random.RandomState(2)
+    x = ir.placeholder((None, 4), 'float64', name='x')
+    g = ir.placeholder((None, 3), 'float64', name='g')
+    v, w = ir.Variable(rng.normal(size=(4, 5))), ir.Variable(rng.normal(size=(5, 3)))
+    y = B.relu(B.dot(x, v))
+    if y_rows is not None:
+        y = B.reduce_sum(y, (0,), keepdims=True)
+    product = B.matmul(g, w, transpose_b=True)
+    out = product * B.cast(B.greater(y, 0), mask_dtype)
+    outputs = [out, y] + ([product] if extra_reader else [])
+    return [x, g], outputs, [rng.normal(size=(6, 4)), rng.normal(size=(6, 3))]
+
+
+def test_product_times_relu_mask_becomes_matmul_relu_grad():
+    inputs, outputs, arrays = relu_grad_graph()
+    roots, log = optimize(outputs)
+    found = [n for n in ir.toposort(roots) if type(n.op).__name__ == 'MatMulReluGrad']
+    assert len(found) == 1 and found[0].op.transpose_b and not found[0].op.transpose_a
+    assert [rule for _, rule, _ in log].count('fuse_matmul_relu_grad') == 1
+    assert_same(inputs, outputs, arrays)
+
+
+@pytest.mark.parametrize('case', ['mask float32', 'mask broadcasts', 'product read twice'])
+def test_matmul_relu_grad_does_not_fuse(case):
+    inputs, outputs, arrays = relu_grad_graph(
+        'float32' if case == 'mask float32' else 'float64',
+        1 if case == 'mask broadcasts' else None, case == 'product read twice')
+    roots, log = optimize(outputs)
+    assert 'fuse_matmul_relu_grad' not in [rule for _, rule, _ in log]
+    assert_same(inputs, outputs, arrays)

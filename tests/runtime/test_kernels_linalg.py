@@ -178,3 +178,46 @@ def test_gemm_rejects_mismatched_operands():
         kernel(z.astype(np.float32), a, b, np.ones(1, np.float32), one)
     with pytest.raises(ValueError, match='gemm: .*float32 and float64'):
         kernel(z, a, b.astype(np.float64), one, one)
+
+
+@pytest.mark.parametrize('parallel', [False, True])
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('transpose_a, transpose_b', [(False, True), (True, False)])
+@pytest.mark.parametrize('m, n', [(70, 9), (9, 70), (1, 1)], ids=['tall', 'wide', 'one'])
+def test_matmul_relu_grad_masks_where_y_is_not_positive(m, n, transpose_a, transpose_b,
+                                                        dtype, parallel, monkeypatch):
+    if parallel:
+        monkeypatch.setattr(linalg, 'PARALLEL_MIN_WORK', 0)
+        monkeypatch.setattr(linalg, 'MIN_BLOCK', 2)
+    rng = np.random.RandomState(7)
+    k = 11
+    a = rng.standard_normal((k, m) if transpose_a else (m, k)).astype(dtype)
+    b = rng.standard_normal((n, k) if transpose_b else (k, n)).astype(dtype)
+    y = np.maximum(rng.standard_normal((m, n)), 0).astype(dtype)
+    kernel = get_kernel('matmul_relu_grad', {'transpose_a': transpose_a,
+                                             'transpose_b': transpose_b})
+    got = kernel(a, b, y)
+    product = (a.T if transpose_a else a).astype(np.float64) @ (b.T if transpose_b else b)
+    tol = 1e-5 if dtype == 'float32' else 1e-12
+    assert got.dtype == np.dtype(dtype)
+    np.testing.assert_allclose(got, product * (y > 0), rtol=tol, atol=tol * np.sqrt(k))
+    assert (got[y == 0] == 0).all()
+
+
+def test_matmul_relu_grad_multiplies_so_inf_times_zero_is_nan():
+    a, b = np.ones((3, 2)), np.ones((2, 4))
+    a[1, 0] = np.inf
+    y = np.array([[1.0, 0, 1, 0]] * 3)
+    got = get_kernel('matmul_relu_grad', {'transpose_a': False, 'transpose_b': False})(a, b, y)
+    assert np.isnan(got[1, [1, 3]]).all() and (got[1, [0, 2]] == np.inf).all()
+    assert (got[[0, 2]] == 2 * y[[0, 2]]).all()
+
+
+def test_matmul_relu_grad_rejects_a_mask_unlike_the_product():
+    kernel = get_kernel('matmul_relu_grad', {'transpose_a': False, 'transpose_b': False})
+    a, b = np.zeros((2, 3), np.float32), np.zeros((3, 4), np.float32)
+    with pytest.raises(ValueError, match=r'matmul_relu_grad: expected y of the product.*'
+                                         r'float32 \(2, 4\), received float64 \(2, 4\)'):
+        kernel(a, b, np.zeros((2, 4)))
+    with pytest.raises(ValueError, match=r'received float32 \(1, 4\)'):
+        kernel(a, b, np.zeros((1, 4), np.float32))

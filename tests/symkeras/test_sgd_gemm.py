@@ -1,5 +1,6 @@
-"""The MLP's SGD weight updates become Gemm steps (the epilogue's fuse_gemm), and five
-training steps give the weights they give with every rewrite pass off."""
+"""The MLP's SGD weight updates become Gemm steps (the epilogue's fuse_gemm), its relu
+gradients MatMulReluGrad steps, and five training steps give the weights they give with
+every rewrite pass off."""
 import functools
 
 import numpy as np
@@ -14,7 +15,8 @@ from symkeras.optimizers import SGD
 
 
 def train(dtype, optimizer_args, optimize_graph, monkeypatch, steps=5):
-    """(weights after `steps` SGD steps of a 784-512-512-10 MLP, fuse_gemm log entries)."""
+    """(weights after `steps` SGD steps of a 784-512-512-10 MLP, {rule: log entries} of
+    the epilogue rules that fired)."""
     old = K.floatx()
     K.set_floatx(dtype)
     compile_plain = functools.partial(compile_function, optimize_graph=False,
@@ -31,8 +33,11 @@ def train(dtype, optimizer_args, optimize_graph, monkeypatch, steps=5):
         y = np.eye(10, dtype=dtype)[rng.randint(0, 10, 32)]
         for _ in range(steps):
             model.train_on_batch(x, y)
-        log = model.train_function.graph.rewrite_log
-        return model.get_weights(), [entry for entry in log if entry[1] == 'fuse_gemm']
+        fired = {}
+        for pass_name, rule, what in model.train_function.graph.rewrite_log:
+            if pass_name == 'epilogue':
+                fired.setdefault(rule, []).append(what)
+        return model.get_weights(), fired
     finally:
         K.set_floatx(old)
 
@@ -44,10 +49,12 @@ def train(dtype, optimizer_args, optimize_graph, monkeypatch, steps=5):
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
 def test_sgd_updates_fuse_into_gemm_and_match_passes_off(dtype, optimizer_args,
                                                          monkeypatch):
-    fused, log = train(dtype, optimizer_args, True, monkeypatch)
+    fused, fired = train(dtype, optimizer_args, True, monkeypatch)
     plain, _ = train(dtype, optimizer_args, False, monkeypatch)
     # The three kernels' updates (784x512, 512x512, 512x10), not the biases'.
-    assert len(log) == 3 and all('transpose_a=True' in entry[2] for entry in log)
+    gemms = fired['fuse_gemm']
+    assert len(gemms) == 3 and all('transpose_a=True' in what for what in gemms)
+    assert len(fired['fuse_matmul_relu_grad']) == 2       # the two hidden relus
     tol = 2e-6 if dtype == 'float32' else 1e-12
     for got, want in zip(fused, plain):
         assert got.dtype == np.dtype(dtype)
@@ -57,8 +64,8 @@ def test_sgd_updates_fuse_into_gemm_and_match_passes_off(dtype, optimizer_args,
 def test_nesterov_updates_match_passes_off(monkeypatch):
     """lr * g is read twice under Nesterov momentum: no Gemm, the same numbers."""
     args = {'learning_rate': 0.05, 'momentum': 0.9, 'nesterov': True}
-    fused, log = train('float64', args, True, monkeypatch, steps=3)
+    fused, fired = train('float64', args, True, monkeypatch, steps=3)
     plain, _ = train('float64', args, False, monkeypatch, steps=3)
-    assert log == []
+    assert 'fuse_gemm' not in fired
     for got, want in zip(fused, plain):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
