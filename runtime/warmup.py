@@ -19,6 +19,9 @@ more CPUs, and only once the call has been compiling for DELAY_SECONDS: starting
 about a second of the other core (importing numpy, Numba and SciPy), which the many small
 functions of a test suite would pay for nothing (measured: a cold run of two test files
 took 22 s of CPU instead of 16 s with the helper starting at the first compile).
+Nor does it start when the other cores were busy over that half second (less than half a
+core idle, from /proc/stat on Linux): two compiling processes sharing one core made a cold
+compile slower, not faster (19.8 s instead of 14.1 s, measured with another job running).
 `SYMKERAS_PARALLEL_COMPILE=0` turns it off.
 
     python -m runtime.warmup TASK.json     (the helper; TASK written by `first_call`)
@@ -47,11 +50,7 @@ def enabled(plan, min_steps=None):
         return False
     if not os.path.basename(sys.executable or '').lower().startswith('python'):
         return False     # embedded interpreters: sys.executable may not run `-m`
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cpus = os.cpu_count() or 1
-    return cpus >= 2
+    return _cpu_count() >= 2
 
 
 def concrete_shapes(plan, arrays):
@@ -70,21 +69,49 @@ def concrete_shapes(plan, arrays):
     return shapes
 
 
+def _cpu_times():
+    """(idle, total) CPU time of the machine in clock ticks, or None (no /proc/stat)."""
+    try:
+        with open('/proc/stat') as handle:
+            fields = [int(v) for v in handle.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return fields[3] + fields[4], sum(fields[:8])
+
+
+def idle_cpus(before, after, cpus):
+    """CPUs left idle between two `_cpu_times` samples (None when unknown)."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return cpus * (after[0] - before[0]) / (after[1] - before[1])
+
+
+def _cpu_count():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 class _Helper:
     """Starts the helper process on the first Numba compile; stops it at exit."""
 
     def __init__(self, plan, arrays, delay):
         self.plan, self.arrays, self.delay = plan, arrays, delay
-        self.process = self.task_path = self.first_compile = None
+        self.process = self.task_path = self.first_compile = self.sample = None
+        self.decided = False
 
     def on_start(self, event):
-        if self.task_path is not None:
+        if self.decided:
             return
         now = time.perf_counter()
         if self.first_compile is None:
-            self.first_compile = now
+            self.first_compile, self.sample = now, _cpu_times()
         if now - self.first_compile >= self.delay:
-            self.start()
+            self.decided = True
+            idle = idle_cpus(self.sample, _cpu_times(), os.cpu_count() or 1)
+            if idle is None or idle >= 0.5:
+                self.start()
 
     def on_end(self, event):
         pass

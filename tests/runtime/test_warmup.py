@@ -75,6 +75,7 @@ def _compile_event():
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason='the helper needs 2 CPUs')
 def test_helper_starts_on_the_first_compile_and_is_stopped(monkeypatch):
     monkeypatch.delenv(warmup.ENV_SWITCH, raising=False)
+    monkeypatch.setattr(warmup, 'idle_cpus', lambda *args: 1.0)
     plan, arrays = _plan(), [np.ones((5, 4), np.float32)]
     with warmup.first_call(plan, arrays, min_steps=0, delay=0.2) as helper:
         assert helper.process is None            # nothing compiled yet: no helper
@@ -91,6 +92,25 @@ def test_helper_starts_on_the_first_compile_and_is_stopped(monkeypatch):
         assert helper.process is process         # one helper per first call
     assert process.poll() is not None            # stopped (or finished) and reaped
     assert not os.path.exists(task)
+
+
+def test_no_helper_when_the_other_cores_are_busy(monkeypatch):
+    monkeypatch.delenv(warmup.ENV_SWITCH, raising=False)
+    monkeypatch.setattr(warmup, 'idle_cpus', lambda *args: 0.3)
+    with warmup.first_call(_plan(), [np.ones((5, 4), np.float32)], min_steps=0,
+                           delay=0.0) as helper:
+        for _ in range(3):
+            with _compile_event():
+                pass
+        assert helper.process is None and helper.decided
+
+
+def test_idle_cpus_from_two_samples():
+    assert warmup.idle_cpus((100, 1000), (150, 1100), 2) == 1.0
+    assert warmup.idle_cpus(None, (150, 1100), 2) is None
+    assert warmup.idle_cpus((100, 1000), (100, 1000), 2) is None
+    sample = warmup._cpu_times()
+    assert sample is None or 0 <= sample[0] <= sample[1]
 
 
 def test_no_helper_when_disabled(monkeypatch):
