@@ -14,6 +14,7 @@ disk cache stays valid across processes (a raw function pointer baked into compi
 code would not be). The BLAS must run single-threaded: `linalg.set_blas_threads(1)`.
 """
 import llvmlite.binding as llvm
+import numpy as np
 from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils
@@ -152,7 +153,7 @@ def gemm_flags(a, b, c, transpose_a, transpose_b, beta):
     """
     no = _false(c)
     _gemm_any(_any(a), _any(b), _any(c), bool(transpose_a) != no, bool(transpose_b) != no,
-              1.0, float(beta))
+              1.0, np.float64(beta))
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
@@ -164,26 +165,28 @@ def gemm_scaled(a, b, c, transpose_a, transpose_b, alpha, beta):
     semantics there handle those cases themselves.
     """
     no = _false(c)
+    # np.float64, not float(): Numba's float() of a float32 stays float32, which compiled
+    # a second _gemm_any (0.3-0.4 s of a cold compile).
     _gemm_any(_any(a), _any(b), _any(c), bool(transpose_a) != no, bool(transpose_b) != no,
-              float(alpha), float(beta))
+              np.float64(alpha), np.float64(beta))
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def gemm(a, b, c, beta):
     """c[:] = a @ b + beta * c (see gemm_flags)."""
     no = _false(c)
-    _gemm_any(_any(a), _any(b), _any(c), no, no, 1.0, float(beta))
+    _gemm_any(_any(a), _any(b), _any(c), no, no, 1.0, np.float64(beta))
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def gemm_tn(a, b, c, beta):
     """c[:] = a.T @ b + beta * c (see gemm_flags)."""
     no = _false(c)
-    _gemm_any(_any(a), _any(b), _any(c), not no, no, 1.0, float(beta))
+    _gemm_any(_any(a), _any(b), _any(c), not no, no, 1.0, np.float64(beta))
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def gemm_nt(a, b, c, beta):
     """c[:] = a @ b.T + beta * c (see gemm_flags)."""
     no = _false(c)
-    _gemm_any(_any(a), _any(b), _any(c), no, not no, 1.0, float(beta))
+    _gemm_any(_any(a), _any(b), _any(c), no, not no, 1.0, np.float64(beta))
