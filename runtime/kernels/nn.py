@@ -146,19 +146,32 @@ def _crossentropy_rows(z, y, out):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _crossentropy_grad_rows(z, y, g, out):
-    """out[r, c] = (softmax(z[r])[c] * sum(y[r]) - y[r, c]) * g[r]."""
+    """out[r, c] = (softmax(z[r])[c] * sum(y[r]) - y[r, c]) * g[r].
+
+    exp(z - top) is computed once per entry, into `out`, then scaled: each exp is a libm
+    call (no vector exp without SVML), and computing them twice cost half the kernel."""
+    cols = z.shape[1]
     for r in range(z.shape[0]):
-        top, total = _row_shift(z, r)
+        top = z[r, 0]
+        for c in range(1, cols):
+            if z[r, c] > top or z[r, c] != z[r, c]:
+                top = z[r, c]
+        total = z.dtype.type(0)
         mass = z.dtype.type(0)
-        for c in range(z.shape[1]):
+        for c in range(cols):
+            e = np.exp(z[r, c] - top)
+            out[r, c] = e
+            total += e
             mass += y[r, c]
-        for c in range(z.shape[1]):
-            p = np.exp(z[r, c] - top) / total
-            out[r, c] = (p * mass - y[r, c]) * g[r]
+        for c in range(cols):
+            out[r, c] = (out[r, c] / total * mass - y[r, c]) * g[r]
 
 
 def _rows(z, y):
     """z and y (broadcast to z) as C-contiguous (rows, classes) arrays of z's dtype."""
+    if z.ndim == 2 and y.shape == z.shape and y.dtype == z.dtype and \
+            z.flags.c_contiguous and y.flags.c_contiguous:
+        return z, y                 # the usual case: no views, no copies
     cols = max(z.shape[-1], 1) if z.ndim else 1
     flat_z = np.ascontiguousarray(z).reshape(-1, cols)
     flat_y = np.ascontiguousarray(np.broadcast_to(y, z.shape), z.dtype).reshape(-1, cols)
@@ -182,7 +195,9 @@ def kernel_softmax_crossentropy_grad():
     """Factory: (softmax(z) * sum(y, -1) - y) * g[..., None], shaped like z."""
     def run(z, y, g):
         flat_z, flat_y = _rows(z, y)
-        flat_g = np.ascontiguousarray(np.broadcast_to(g, z.shape[:-1]), z.dtype).reshape(-1)
+        flat_g = g if g.shape == z.shape[:-1] and g.ndim == 1 and g.dtype == z.dtype and \
+            g.flags.c_contiguous else \
+            np.ascontiguousarray(np.broadcast_to(g, z.shape[:-1]), z.dtype).reshape(-1)
         out = np.empty_like(flat_z)
         _crossentropy_grad_rows(flat_z, flat_y, flat_g, out)
         return out.reshape(z.shape)

@@ -91,3 +91,15 @@ def test_softmax_crossentropy_is_stable_for_large_logits(dtype):
     assert np.isfinite(loss).all() and np.isfinite(grad).all()
     np.testing.assert_allclose(loss, [2e4, np.log(2.0)], rtol=1e-6)
     np.testing.assert_allclose(grad, [[1.0, 0.0, -1.0], [0.0, 0.0, 0.0]], atol=1e-6)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_softmax_crossentropy_nan_stays_in_its_row(dtype):
+    z = np.array([[1.0, np.nan, 0.0], [0.5, 0.25, -1.0]], dtype)
+    y = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]], dtype)
+    loss = get_kernel('softmax_crossentropy', {})(z, y)
+    grad = get_kernel('softmax_crossentropy_grad', {})(z, y, np.ones(2, dtype))
+    assert np.isnan(loss[0]) and np.isnan(grad[0]).all()
+    expected_loss, expected_grad = ref_crossentropy(z[1:], y[1:])
+    np.testing.assert_allclose(loss[1:], expected_loss, rtol=1e-6)
+    np.testing.assert_allclose(grad[1:], expected_grad, rtol=1e-6, atol=1e-7)
