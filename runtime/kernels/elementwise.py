@@ -199,23 +199,37 @@ def layout(arrays, dtype):
     return shape, kinds, loop, actions
 
 
-def _operand(array, action, shape, loop):
+def _converter(array, action, shape, loop):
+    """The cheapest function giving `_operand(a, action, shape, loop)` for arrays laid out
+    like `array` (None: the array itself). Tiny kernels (the loss's scalars and per-sample
+    vectors) are dominated by this per-call work."""
     if action == 0:
-        return array.reshape(-1)[0]               # a numpy scalar keeps its dtype
+        if array.ndim == 0:
+            return _item
+        return lambda a: a.reshape(-1)[0]
     if action == 1:
-        return array.reshape(loop)
-    return np.broadcast_to(array, shape).reshape(loop)
+        if array.shape == loop:
+            return None
+        return lambda a: a.reshape(loop)
+    return lambda a: np.broadcast_to(a, shape).reshape(loop)
 
 
-def _remembered(layouts, arrays, dtype):
-    """layout(arrays, dtype), remembered by the inputs' shapes, strides and dtypes."""
-    key = tuple((a.shape, a.strides, a.dtype) for a in arrays)
-    found = layouts.get(key)
-    if found is None:
-        if len(layouts) >= MAX_LAYOUTS:
-            layouts.clear()
-        found = layouts[key] = layout(arrays, dtype)
-    return found
+def _item(array):
+    return array[()]                              # a numpy scalar keeps its dtype
+
+
+def _call_plan(expr, kernels, arrays, dtype):
+    """What every call with inputs laid out like `arrays` does: (output shape, dtype, loop
+    shape or None when it is the output's, generated module, converters, parallel)."""
+    shape, kinds, loop, actions = layout(arrays, dtype)
+    module = kernels.get((kinds, len(loop)))
+    if module is None:
+        module = kernels[kinds, len(loop)] = load_kernel(expr, kinds, len(loop))
+    converters = tuple(_converter(a, action, shape, loop)
+                       for a, action in zip(arrays, actions))
+    size = int(np.prod(shape, dtype=np.int64))
+    parallel = size >= PARALLEL_MIN_SIZE and threads.threads() > 1
+    return shape, dtype, (None if loop == shape else loop), module, converters, parallel
 
 
 @register('elementwise')
@@ -231,19 +245,26 @@ def elementwise(expr, out_dtype=None):
         dying input the memory planner lets the kernel overwrite; it is used only when it
         has exactly the result's shape and dtype.
     """
-    kernels, layouts = {}, {}
+    kernels, calls = {}, {}
     fixed = np.dtype(out_dtype) if out_dtype else None
 
     def run(*arrays, out=None):
-        dtype = arrays[0].dtype if fixed is None else fixed    # (a dtype's truth: fields)
-        shape, kinds, loop, actions = _remembered(layouts, arrays, dtype)
+        key = tuple([(a.shape, a.strides, a.dtype) for a in arrays])
+        call = calls.get(key)
+        if call is None:
+            if len(calls) >= MAX_LAYOUTS:
+                calls.clear()
+            dtype = arrays[0].dtype if fixed is None else fixed   # (a dtype's truth: fields)
+            call = calls[key] = _call_plan(expr, kernels, arrays, dtype)
+        shape, dtype, loop, module, converters, parallel = call
         if out is None or out.shape != shape or out.dtype != dtype or \
                 not out.flags.c_contiguous:
             out = np.empty(shape, dtype)
-        module = kernels.get((kinds, len(loop)))
-        if module is None:
-            module = kernels[kinds, len(loop)] = load_kernel(expr, kinds, len(loop))
-        _apply(module, out.reshape(loop), [_operand(a, action, shape, loop)
-                                           for a, action in zip(arrays, actions)])
+        target = out if loop is None else out.reshape(loop)
+        operands = [a if f is None else f(a) for f, a in zip(converters, arrays)]
+        if parallel:
+            _apply(module, target, operands)
+        else:
+            module.kernel(target, *operands)
         return out
     return run
