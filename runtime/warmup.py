@@ -40,6 +40,7 @@ ENV_SWITCH = 'SYMKERAS_PARALLEL_COMPILE'
 _HELPER_FLAG = 'SYMKERAS_WARMUP_HELPER'      # set in the helper: it never starts another
 MIN_STEPS = 24
 DELAY_SECONDS = 0.5
+MAX_BYTES = 256 << 20    # the helper's zero arrays per step, at least (see warm)
 
 
 def enabled(plan, min_steps=None):
@@ -54,16 +55,17 @@ def enabled(plan, min_steps=None):
 
 
 def concrete_shapes(plan, arrays):
-    """[(shape, dtype)] of every slot for a call with input `arrays`: inputs as given,
-    other unknown (None) dimensions taken as the batch size (the first input's first
-    dimension). A wrong guess only means the helper warms a kernel for the wrong shape."""
-    batch = 1
-    for array in arrays:
-        if np.ndim(array) > 0:
-            batch = int(np.shape(array)[0])
-            break
-    shapes = [([batch if d is None else int(d) for d in shape], dtype)
-              for shape, dtype in plan.slots]
+    """[(shape, dtype)] of every slot for a call with input `arrays`: inputs as given; an
+    unknown (None) dimension at position k of another slot takes the size that the first
+    input with None at position k has there (position 0: the batch), else 1. A wrong
+    guess only means the helper warms a kernel for another shape (`warm` caps sizes)."""
+    known = {}
+    for (_, slot), array in zip(plan.inputs, arrays):
+        for k, (d, size) in enumerate(zip(plan.slots[slot][0], np.shape(array))):
+            if d is None:
+                known.setdefault(k, int(size))
+    shapes = [([known.get(k, 1) if d is None else int(d) for k, d in enumerate(shape)],
+               dtype) for shape, dtype in plan.slots]
     for (_, slot), array in zip(plan.inputs, arrays):
         shapes[slot] = (list(np.shape(array)), plan.slots[slot][1])
     return shapes
@@ -165,11 +167,20 @@ def first_call(plan, arrays, min_steps=None, delay=None):
         helper.stop()
 
 
-def warm(plan_json, shapes):
+def warm(plan_json, shapes, max_bytes=None):
     """Run every step of the plan, last first, on zero arrays of `shapes` (the helper's
-    work). Failures are ignored: each step is only run for what it compiles."""
+    work). Failures are ignored: each step is only run for what it compiles. A step whose
+    arrays would hold more than `max_bytes` (default: MAX_BYTES or 64 times the largest
+    input, whichever is larger) is skipped: a wrong guess of a None dimension must not
+    allocate gigabytes."""
     from .kernels import get_kernel
+    if max_bytes is None:
+        inputs = [_nbytes(shapes[slot]) for _, slot in plan_json['inputs']]
+        max_bytes = max([MAX_BYTES] + [64 * size for size in inputs])
     for step in reversed(plan_json['steps']):
+        slots = step['inputs'] + [step['output']]
+        if sum(_nbytes(shapes[i]) for i in slots) > max_bytes:
+            continue
         try:
             kernel = get_kernel(step['kernel'], step['attrs'])
             args = [np.zeros(shapes[i][0], shapes[i][1]) for i in step['inputs']]
@@ -179,6 +190,11 @@ def warm(plan_json, shapes):
                 kernel(*args)
         except Exception:       # noqa: BLE001 - a step that fails on zeros warms nothing
             continue
+
+
+def _nbytes(shape_dtype):
+    shape, dtype = shape_dtype
+    return int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
 
 
 def main(argv):

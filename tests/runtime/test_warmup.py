@@ -150,8 +150,30 @@ def test_the_helper_compiles_what_the_first_call_needs(tmp_path):
     assert values(warmed.stdout) == values(cold.stdout)
 
 
+def test_concrete_shapes_take_other_unknown_sizes_from_the_inputs():
+    slots = [((None, None, 8), 'float32'), ((None,), 'int64'), ((None, None, 16), 'float32'),
+             ((None, 4, None), 'float32')]
+    plan = Plan(slots, [('x', 0), ('lengths', 1)], [2], [])
+    shapes = warmup.concrete_shapes(plan, [np.zeros((6, 20, 8), np.float32),
+                                           np.zeros(6, np.int64)])
+    assert shapes[2] == ([6, 20, 16], 'float32')
+    assert shapes[3] == ([6, 4, 1], 'float32')        # no input says: 1
+
+
+def test_warm_skips_steps_too_big_for_the_guess(monkeypatch):
+    ran = []
+    monkeypatch.setattr('runtime.kernels.get_kernel',
+                        lambda key, attrs: lambda *args: ran.append(key))
+    steps = [{'kernel': 'small', 'attrs': {}, 'inputs': [0], 'output': 1},
+             {'kernel': 'huge', 'attrs': {}, 'inputs': [0], 'output': 2}]
+    shapes = [([4, 4], 'float32'), ([4, 4], 'float32'), ([1 << 20, 1 << 12], 'float32')]
+    warmup.warm({'steps': steps, 'inputs': [['x', 0]]}, shapes)
+    assert ran == ['small']                          # 16 GiB of zeros never allocated
+
+
 def test_warm_ignores_steps_that_fail():
     steps = [{'kernel': 'no_such_kernel', 'attrs': {}, 'inputs': [0], 'output': 1},
              {'kernel': 'matmul', 'attrs': {}, 'inputs': [0, 0], 'output': 1}]
     # an unknown kernel, then a product of mismatched shapes: neither raises
-    warmup.warm({'steps': steps}, [([2, 3], 'float32'), ([2, 2], 'float32')])
+    warmup.warm({'steps': steps, 'inputs': [['x', 0]]},
+                [([2, 3], 'float32'), ([2, 2], 'float32')])
