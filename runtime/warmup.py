@@ -96,7 +96,9 @@ def _cpu_count():
 
 
 class _Helper:
-    """Starts the helper process on the first Numba compile; stops it at exit."""
+    """Starts the helper process once the call has been compiling for `delay` seconds (and
+    the other cores are idle); stops it at exit. Its callbacks run inside Numba's compile:
+    they never raise."""
 
     def __init__(self, plan, arrays, delay):
         self.plan, self.arrays, self.delay = plan, arrays, delay
@@ -106,6 +108,12 @@ class _Helper:
     def on_start(self, event):
         if self.decided:
             return
+        try:
+            self._consider()
+        except Exception:       # noqa: BLE001 - never break the user's compile
+            self.decided = True
+
+    def _consider(self):
         now = time.perf_counter()
         if self.first_compile is None:
             self.first_compile, self.sample = now, _cpu_times()
@@ -119,10 +127,11 @@ class _Helper:
         pass
 
     def start(self):
-        task = {'plan': self.plan.to_json(),
-                'shapes': concrete_shapes(self.plan, self.arrays)}
-        handle, self.task_path = tempfile.mkstemp(prefix='symkeras-warmup-', suffix='.json')
         try:
+            task = {'plan': self.plan.to_json(),
+                    'shapes': concrete_shapes(self.plan, self.arrays)}
+            handle, self.task_path = tempfile.mkstemp(prefix='symkeras-warmup-',
+                                                      suffix='.json')
             with os.fdopen(handle, 'w') as out:
                 json.dump(task, out)
             root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -113,6 +113,24 @@ def test_idle_cpus_from_two_samples():
     assert sample is None or 0 <= sample[0] <= sample[1]
 
 
+@pytest.mark.parametrize('failure', ['no temp file', 'broken plan'])
+def test_a_helper_that_cannot_start_never_breaks_the_compile(monkeypatch, failure):
+    monkeypatch.delenv(warmup.ENV_SWITCH, raising=False)
+    monkeypatch.setattr(warmup, 'idle_cpus', lambda *args: 1.0)
+    if failure == 'no temp file':
+        def refuse(*args, **kwargs):
+            raise OSError('disk full')
+        monkeypatch.setattr(warmup.tempfile, 'mkstemp', refuse)
+    plan = _plan()
+    if failure == 'broken plan':
+        plan.to_json = None                     # calling it raises TypeError
+    with warmup.first_call(plan, [np.ones((5, 4), np.float32)], min_steps=0,
+                           delay=0.0) as helper:
+        with _compile_event():                  # must not raise
+            pass
+        assert helper.process is None and helper.decided
+
+
 def test_no_helper_when_disabled(monkeypatch):
     monkeypatch.setenv(warmup.ENV_SWITCH, '0')
     with warmup.first_call(_plan(), [np.ones((5, 4), np.float32)], min_steps=0) as helper:
