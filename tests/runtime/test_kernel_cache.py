@@ -27,6 +27,7 @@ def snapshot(folder):
 
 def test_second_process_compiles_nothing(tmp_path):
     env = dict(os.environ, SYMKERAS_CACHE_DIR=str(tmp_path), PYTHONPATH=ROOT)
+    env.pop('NUMBA_CACHE_DIR', None)    # Numba's cache of a generated kernel: beside it
     run = lambda: subprocess.run([sys.executable, '-c', SCRIPT], env=env, cwd=ROOT,  # noqa
                                  capture_output=True, text=True, timeout=300)
     first = run()
