@@ -206,7 +206,6 @@ class _Fuser:
                 return fused
         return None
 
-
     def fuse_matmul_relu_grad(self, node):
         if not is_op(node, 'Mul'):
             return None

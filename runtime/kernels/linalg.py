@@ -156,7 +156,8 @@ def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.
         return out
     z = _no_z(a.dtype) if z is None else np.ascontiguousarray(z)
     mask = _no_z(a.dtype) if mask is None else np.ascontiguousarray(mask)
-    scales = np.array([alpha, beta], a.dtype)
+    scales = _unit_scales(a.dtype) if alpha == 1.0 and beta == 0.0 else \
+        np.array([alpha, beta], a.dtype)
     count = threads.threads()
     if work < PARALLEL_MIN_WORK or count == 1 or max(rows, cols) < 2 * MIN_BLOCK:
         _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, 0, rows,
@@ -191,6 +192,15 @@ def _empty(shape, dtype):
     key = (shape, np.dtype(dtype))
     if key not in _EMPTY:
         _EMPTY[key] = np.empty(shape, dtype)
+    return _EMPTY[key]
+
+
+def _unit_scales(dtype):
+    """(alpha, beta) = (1, 0): a plain product (shared; not flagged read-only, which
+    would make Numba compile another specialization of the kernels)."""
+    key = ('scales', np.dtype(dtype))
+    if key not in _EMPTY:
+        _EMPTY[key] = np.array([1.0, 0.0], dtype)
     return _EMPTY[key]
 
 
