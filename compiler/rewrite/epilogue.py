@@ -13,6 +13,8 @@ the node that ends the pattern; inner nodes must have no other reader:
   (Add or Sub, terms in either order, each product in either order; s and t 0-d of the
   product's dtype, each optional (then a constant 1); z of the product's static shape
   and dtype: the SGD update momentum * m - lr * g becomes one GEMM writing the new m)
+- pair_gemm_updates (pairs.py): p + Gemm(...), the Gemm also read elsewhere
+                                                  -> Parts of GemmUpdate (v, p + v)
 
 Then `restrict_regions` lets a convolution compute only what a following valid max pooling
 reads (a 7x7 map pooled 2x2 to 3x3: its top-left 6x6), and the convolution gradients skip
@@ -35,6 +37,7 @@ from ..ops.elementwise import Greater
 from ..ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
                             Conv2DGradInputRegion, Gemm, MatMulBiasAct, MatMulReluGrad,
                             MaxPool2DReluGrad, covered)
+from .pairs import pair_gemm_updates
 from .patterns import is_constant, is_op
 
 ACTIVATIONS = {'Relu': 'relu'}
@@ -366,4 +369,5 @@ def fuse_epilogues(roots, log):
     """The epilogue pass: returns new roots; appends the rules that fired to `log`."""
     roots = relu_masks_read_outputs(roots, log)
     roots = _Fuser(roots, log).run()
+    roots = pair_gemm_updates(roots, log)
     return restrict_regions(roots, log)

@@ -1,4 +1,5 @@
-"""Axis bookkeeping kernels: expand_dims, squeeze (numpy views: no data moves) and size."""
+"""Axis bookkeeping kernels: expand_dims, squeeze, part (numpy views: no data moves) and
+size."""
 import numpy as np
 
 from .registry import register
@@ -26,4 +27,18 @@ def size(axes, dtype):
         for axis in axes:
             count *= x.shape[axis]
         return np.asarray(count, dtype)
+    return run
+
+
+@register('part')
+def part(index):
+    """Factory: x -> x[index] along the first axis, a view (one result of a stacked
+    multi-result output, e.g. gemm_update's)."""
+    index = int(index)
+
+    def run(x):
+        if x.ndim < 1 or not 0 <= index < x.shape[0]:
+            raise ValueError(f"part: index {index} out of range for an input of shape "
+                             f"{x.shape}")
+        return x[index]
     return run

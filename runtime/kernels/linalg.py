@@ -85,11 +85,21 @@ def _mask_rows(mask, r0, r1, c0, c1, out):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, r0, r1, c0,
-                  c1, out):
+def _add_rows(addend, value, r0, r1, c0, c1, out):
+    """out[r0:r1, c0:c1] = addend + value there."""
+    for r in range(r0, r1):
+        first, second, target = addend[r][c0:c1], value[r][c0:c1], out[r][c0:c1]
+        for c in range(c1 - c0):
+            target[c] = first[c] + second[c]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, addend, r0,
+                  r1, c0, c1, out, total):
     """out[r0:r1, c0:c1] = act(beta * z + alpha * op(a) @ op(b) + bias) * (mask > 0) for
     that block of rows and columns, where (alpha, beta) = scales and an empty z or mask
-    stands for none."""
+    stands for none; then total[block] = addend[block] + out[block] unless addend is
+    empty (while the block is in cache)."""
     left = a[:, r0:r1] if transpose_a else a[r0:r1]
     right = b[c0:c1] if transpose_b else b[:, c0:c1]
     accumulate = z.shape[0] > 0
@@ -108,11 +118,13 @@ def _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, r0
             bias_act(out[r][c0:c1].reshape((1, c1 - c0)), part, act)
     if mask.shape[0] > 0:
         _mask_rows(mask, r0, r1, c0, c1, out)
+    if addend.shape[0] > 0:
+        _add_rows(addend, out, r0, r1, c0, c1, total)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _matmul_driver(state, slot, a, b, transpose_a, transpose_b, z, scales, bias, act, mask,
-                   row_step, col_step, out):
+                   addend, row_step, col_step, out, total):
     """Tasks: blocks of row_step output rows by col_step output columns."""
     rows, cols = out.shape
     across = (cols + col_step - 1) // col_step
@@ -123,8 +135,9 @@ def _matmul_driver(state, slot, a, b, transpose_a, transpose_b, z, scales, bias,
         if k >= ntasks:
             return last
         r0, c0 = (k // across) * row_step, (k % across) * col_step
-        _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, r0,
-                      min(rows, r0 + row_step), c0, min(cols, c0 + col_step), out)
+        _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, addend,
+                      r0, min(rows, r0 + row_step), c0, min(cols, c0 + col_step), out,
+                      total)
         last = finish_task(state, ntasks) or last
 
 
@@ -143,26 +156,32 @@ def _unit_columns(array):
 
 
 def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.0,
-           mask=None):
+           mask=None, addend=None):
     """act(beta * z + alpha * op(a) @ op(b) + bias) * (mask > 0) as a new C-contiguous
-    array (bias may be empty; z and mask optional)."""
+    array (bias may be empty; z and mask optional). With an addend: that result r and
+    addend + r stacked, a new (2, rows, cols) array."""
     a, b = _unit_columns(a), _unit_columns(b)
     rows = a.shape[1] if transpose_a else a.shape[0]
     inner = a.shape[0] if transpose_a else a.shape[1]
     cols = b.shape[0] if transpose_b else b.shape[1]
-    out = np.empty((rows, cols), a.dtype)
+    if addend is None:
+        result = out = np.empty((rows, cols), a.dtype)
+        addend = total = _no_z(a.dtype)
+    else:
+        result = np.empty((2, rows, cols), a.dtype)
+        out, total, addend = result[0], result[1], np.ascontiguousarray(addend)
     work = rows * inner * cols
     if out.size == 0:
-        return out
+        return result
     z = _no_z(a.dtype) if z is None else np.ascontiguousarray(z)
     mask = _no_z(a.dtype) if mask is None else np.ascontiguousarray(mask)
     scales = _unit_scales(a.dtype) if alpha == 1.0 and beta == 0.0 else \
         np.array([alpha, beta], a.dtype)
     count = threads.threads()
     if work < PARALLEL_MIN_WORK or count == 1 or max(rows, cols) < 2 * MIN_BLOCK:
-        _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, 0, rows,
-                      0, cols, out)
-        return out
+        _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, addend,
+                      0, rows, 0, cols, out, total)
+        return result
     # Split the longer side: one block per thread (measured best for the MLPs' products),
     # two per thread for big products (balance when a thread is slowed down).
     blocks = count if work < SPLIT_MORE_WORK else 2 * count
@@ -173,8 +192,8 @@ def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.
         col_step = _step(cols, blocks)
     tasks = -(-rows // row_step) * -(-cols // col_step)
     threads.run(_matmul_driver, tasks, a, b, transpose_a, transpose_b, z, scales, bias, act,
-                mask, row_step, col_step, out)
-    return out
+                mask, addend, row_step, col_step, out, total)
+    return result
 
 
 def _step(size, blocks):
@@ -253,16 +272,40 @@ def kernel_gemm(transpose_a=False, transpose_b=False, negate_alpha=False, negate
     sign_alpha, sign_beta = (-1.0 if negate_alpha else 1.0), (-1.0 if negate_beta else 1.0)
 
     def run(z, a, b, alpha, beta):
-        _check('gemm', a, b, transpose_a, transpose_b)
-        _check_gemm_operands(z, a, b, alpha, beta, transpose_a, transpose_b)
-        alpha, beta = sign_alpha * alpha[()], sign_beta * beta[()]
-        if alpha == 0:
-            # BLAS skips the product when alpha is 0; 0 * inf must still give NaN.
-            product = matmul(a, b, transpose_a, transpose_b, _no_bias(a.dtype), 0)
-            with np.errstate(invalid='ignore'):
-                return (beta * z + alpha * product).astype(a.dtype, copy=False)
-        return matmul(a, b, transpose_a, transpose_b, _no_bias(a.dtype), 0, z, alpha, beta)
+        return _gemm('gemm', z, a, b, alpha, beta, (sign_alpha, sign_beta), transpose_a,
+                     transpose_b)
     return run
+
+
+@register('gemm_update')
+def kernel_gemm_update(transpose_a=False, transpose_b=False, negate_alpha=False,
+                       negate_beta=False):
+    """Factory: (z, a, b, alpha, beta, p) -> stacked (v, p + v), v the gemm (see there):
+    one (2,) + v.shape array, both written block by block in one pass."""
+    transpose_a, transpose_b = bool(transpose_a), bool(transpose_b)
+    sign_alpha, sign_beta = (-1.0 if negate_alpha else 1.0), (-1.0 if negate_beta else 1.0)
+
+    def run(z, a, b, alpha, beta, p):
+        _check_like_product('gemm_update', 'p', p, a, b, transpose_a, transpose_b)
+        return _gemm('gemm_update', z, a, b, alpha, beta, (sign_alpha, sign_beta),
+                     transpose_a, transpose_b, p)
+    return run
+
+
+def _gemm(op, z, a, b, alpha, beta, signs, transpose_a, transpose_b, addend=None):
+    """beta * z + alpha * op(a) @ op(b) (signs applied to the 0-d alpha and beta), or with
+    an addend that and addend + that stacked."""
+    _check(op, a, b, transpose_a, transpose_b)
+    _check_gemm_operands(op, z, a, b, alpha, beta, transpose_a, transpose_b)
+    alpha, beta = signs[0] * alpha[()], signs[1] * beta[()]
+    if alpha == 0:
+        # BLAS skips the product when alpha is 0; 0 * inf must still give NaN.
+        product = matmul(a, b, transpose_a, transpose_b, _no_bias(a.dtype), 0)
+        with np.errstate(invalid='ignore'):
+            value = (beta * z + alpha * product).astype(a.dtype, copy=False)
+        return value if addend is None else np.stack([value, addend + value])
+    return matmul(a, b, transpose_a, transpose_b, _no_bias(a.dtype), 0, z, alpha, beta,
+                  addend=addend)
 
 
 @register('matmul_relu_grad')
@@ -285,11 +328,11 @@ def _check_like_product(op, name, array, a, b, transpose_a, transpose_b):
                          f"{a.dtype} {(rows, cols)}, received {array.dtype} {array.shape}")
 
 
-def _check_gemm_operands(z, a, b, alpha, beta, transpose_a, transpose_b):
-    _check_like_product('gemm', 'z', z, a, b, transpose_a, transpose_b)
+def _check_gemm_operands(op, z, a, b, alpha, beta, transpose_a, transpose_b):
+    _check_like_product(op, 'z', z, a, b, transpose_a, transpose_b)
     for name, scalar in (('alpha', alpha), ('beta', beta)):
         if np.ndim(scalar) != 0 or scalar.dtype != a.dtype:
-            raise ValueError(f"gemm: expected a 0-d {a.dtype} {name}, received "
+            raise ValueError(f"{op}: expected a 0-d {a.dtype} {name}, received "
                              f"{np.asarray(scalar).dtype} of shape {np.shape(scalar)}")
 
 

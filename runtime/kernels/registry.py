@@ -8,7 +8,7 @@ import inspect
 KERNELS = {}
 # Kernel traits the memory planner reads: 'view' kernels may return a view of their first
 # input; 'out' kernels accept an `out=` array to write their result into.
-VIEW_KERNELS = {'reshape', 'reshape_like', 'expand_dims', 'squeeze'}
+VIEW_KERNELS = {'reshape', 'reshape_like', 'expand_dims', 'squeeze', 'part'}
 OUT_KERNELS = {'elementwise'}
 
 

@@ -11,6 +11,7 @@ from compiler import builders as B
 from compiler.ops.crossentropy import SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad
 from compiler.ops.movement import Pad, Crop
 from compiler.ops.nn import Conv2DGradInput, Conv2DGradFilter
+from compiler.ops.stacked import GemmUpdate, Part
 from compiler.ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
                                    Conv2DGradInputRegion, Gemm, MatMulBiasAct,
                                    MatMulReluGrad, MaxPool2DReluGrad)
@@ -33,6 +34,12 @@ def _gemm(transpose_a, transpose_b, negate_alpha, negate_beta):
     op = Gemm(transpose_a=transpose_a, transpose_b=transpose_b, negate_alpha=negate_alpha,
               negate_beta=negate_beta)
     return lambda z, a, b, alpha, beta: op(z, a, b, alpha, beta)
+
+
+def _gemm_update(transpose_a, transpose_b, negate_alpha, negate_beta):
+    op = GemmUpdate(transpose_a=transpose_a, transpose_b=transpose_b,
+                    negate_alpha=negate_alpha, negate_beta=negate_beta)
+    return lambda z, a, b, alpha, beta, p: op(z, a, b, alpha, beta, p)
 
 
 def _conv(strides, padding, dilation=(1, 1)):
@@ -190,6 +197,11 @@ SPECS = [
          batch_none=False),
     Spec('Gemm', _gemm(True, True, True, True), [(3, 5), (4, 3), (5, 4), (), ()],
          batch_none=False),
+    Spec('GemmUpdate', _gemm_update(True, False, False, True),
+         [(3, 5), (4, 3), (4, 5), (), (), (3, 5)], batch_none=False),
+    Spec('GemmUpdate', _gemm_update(False, True, True, False),
+         [(3, 5), (3, 4), (5, 4), (), (), (3, 5)], batch_none=False),
+    Spec('Part', lambda x: Part(index=1)(x), [(3, 2, 4)], batch_none=False),
     Spec('MaxPool2DReluGrad', lambda y, g: MaxPool2DReluGrad(
         pool_size=(2, 2), strides=(2, 2), padding='valid')(y, g),
         [(2, 6, 7, 3), (2, 3, 3, 3)], grad=False),

@@ -129,3 +129,37 @@ def test_matmul_relu_grad_does_not_fuse(case):
     roots, log = optimize(outputs)
     assert 'fuse_matmul_relu_grad' not in [rule for _, rule, _ in log]
     assert_same(inputs, outputs, arrays)
+
+
+def ops_of(roots):
+    return [type(n.op).__name__ for n in ir.toposort(list(roots)) if n.op is not None]
+
+
+@pytest.mark.parametrize('order', ['p + v', 'v + p'])
+def test_parameter_plus_a_shared_gemm_becomes_one_gemm_update(order):
+    """v = t*z - s*dot is an output of its own (a velocity update) and p + v another: one
+    GemmUpdate writes both, read back through Part views."""
+    inputs, z, s, t, dot, arrays = operands()
+    p = ir.Variable(np.random.RandomState(3).normal(size=(6, 5)), name='p')
+    v = t * z - s * dot
+    total = p + v if order == 'p + v' else v + p
+    roots, log = optimize([v, total])
+    assert sorted(ops_of(roots)) == ['GemmUpdate', 'Part', 'Part']
+    assert [type(r.op).__name__ for r in roots] == ['Part', 'Part']
+    assert [r.op.index for r in roots] == [0, 1]
+    assert [rule for _, rule, _ in log].count('pair_gemm_update') == 1
+    assert_same(inputs, [v, total], arrays)
+
+
+def test_gemm_update_needs_a_gemm_read_elsewhere_of_the_sum_shape():
+    """p + v alone stays a Gemm (z' = ...) and an add; a broadcast p does not pair."""
+    inputs, z, s, t, dot, arrays = operands()
+    p = ir.Variable(np.ones((6, 5)), name='p')
+    roots, log = optimize([p + (t * z - s * dot)])
+    assert 'GemmUpdate' not in ops_of(roots)
+    inputs, z, s, t, dot, arrays = operands()
+    row = ir.Variable(np.ones((5,)), name='row')
+    v = t * z - s * dot
+    roots, log = optimize([v, row + v])
+    assert 'GemmUpdate' not in ops_of(roots) and 'Gemm' in ops_of(roots)
+    assert_same(inputs, [v, row + v], arrays)

@@ -221,3 +221,52 @@ def test_matmul_relu_grad_rejects_a_mask_unlike_the_product():
         kernel(a, b, np.zeros((2, 4)))
     with pytest.raises(ValueError, match=r'received float32 \(1, 4\)'):
         kernel(a, b, np.zeros((1, 4), np.float32))
+
+
+def gemm_update_kernel(transpose_a, transpose_b, negate_alpha=False, negate_beta=False):
+    return get_kernel('gemm_update', {'transpose_a': transpose_a, 'transpose_b': transpose_b,
+                                      'negate_alpha': negate_alpha,
+                                      'negate_beta': negate_beta})
+
+
+@pytest.mark.parametrize('parallel', [False, True])
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('transpose_a, transpose_b, negate_alpha, negate_beta', [
+    (True, False, True, False), (False, True, False, True)])
+@pytest.mark.parametrize('m, k, n', [(97, 13, 61), (9, 7, 70), (1, 5, 1)])
+def test_gemm_update_stacks_the_gemm_and_its_sum_with_p(m, k, n, transpose_a, transpose_b,
+                                                        negate_alpha, negate_beta, dtype,
+                                                        parallel, monkeypatch):
+    if parallel:
+        monkeypatch.setattr(linalg, 'PARALLEL_MIN_WORK', 0)
+        monkeypatch.setattr(linalg, 'MIN_BLOCK', 4)
+    rng = np.random.RandomState(7)
+    a = rng.standard_normal((k, m) if transpose_a else (m, k)).astype(dtype)
+    b = rng.standard_normal((n, k) if transpose_b else (k, n)).astype(dtype)
+    z, p = (rng.standard_normal((m, n)).astype(dtype) for _ in range(2))
+    alpha, beta = np.array(0.3, dtype), np.array(-0.7, dtype)
+    got = gemm_update_kernel(transpose_a, transpose_b, negate_alpha, negate_beta)(
+        z, a, b, alpha, beta, p)
+    want = gemm_want(z, a, b, alpha, beta, transpose_a, transpose_b, negate_alpha,
+                     negate_beta)
+    assert got.shape == (2, m, n) and got.dtype == np.dtype(dtype)
+    assert got.flags.c_contiguous
+    tol = 1e-5 if dtype == 'float32' else 1e-12
+    np.testing.assert_allclose(got[0], want, rtol=tol, atol=tol * np.sqrt(k))
+    # p + v from the stored v, exactly as the unfused add would compute it.
+    np.testing.assert_array_equal(got[1], p + got[0])
+
+
+def test_gemm_update_with_zero_alpha_and_its_errors():
+    """alpha = 0 takes the IEEE path (0 * inf is NaN) and still stacks p + v; a p unlike
+    the product is refused, naming the op."""
+    a, b = np.ones((4, 3)), np.ones((3, 5))
+    a[1, 2] = np.inf
+    z, p = np.full((4, 5), 2.0), np.arange(20.0).reshape(4, 5)
+    got = gemm_update_kernel(False, False)(z, a, b, np.array(0.0), np.array(0.5), p)
+    assert np.isnan(got[:, 1]).all() and (np.delete(got[0], 1, axis=0) == 1.0).all()
+    np.testing.assert_array_equal(np.delete(got[1], 1, axis=0),
+                                  np.delete(p, 1, axis=0) + 1.0)
+    with pytest.raises(ValueError, match=r'gemm_update: expected p of the product.*'
+                                         r'\(4, 5\), received float64 \(5, 4\)'):
+        gemm_update_kernel(False, False)(z, a, b, np.array(1.0), np.array(1.0), p.T.copy())

@@ -1,6 +1,7 @@
-"""The MLP's SGD weight updates become Gemm steps (the epilogue's fuse_gemm), its relu
-gradients MatMulReluGrad steps, and five training steps give the weights they give with
-every rewrite pass off."""
+"""The MLP's SGD weight updates become Gemm steps (the epilogue's fuse_gemm) paired with
+the parameter update (GemmUpdate, pair_gemm_update), its relu gradients MatMulReluGrad
+steps, and five training steps give the weights and velocities they give with every
+rewrite pass off."""
 import functools
 
 import numpy as np
@@ -37,7 +38,7 @@ def train(dtype, optimizer_args, optimize_graph, monkeypatch, steps=5):
         for pass_name, rule, what in model.train_function.graph.rewrite_log:
             if pass_name == 'epilogue':
                 fired.setdefault(rule, []).append(what)
-        return model.get_weights(), fired
+        return model.get_weights() + model.optimizer.get_weights()[1:], fired
     finally:
         K.set_floatx(old)
 
@@ -54,8 +55,10 @@ def test_sgd_updates_fuse_into_gemm_and_match_passes_off(dtype, optimizer_args,
     # The three kernels' updates (784x512, 512x512, 512x10), not the biases'.
     gemms = fired['fuse_gemm']
     assert len(gemms) == 3 and all('transpose_a=True' in what for what in gemms)
+    assert len(fired['pair_gemm_update']) == 3            # p + v with the same GEMMs
     assert len(fired['fuse_matmul_relu_grad']) == 2       # the two hidden relus
     tol = 2e-6 if dtype == 'float32' else 1e-12
+    assert len(fused) == len(plain) == 12                 # 6 weights, 6 velocities
     for got, want in zip(fused, plain):
         assert got.dtype == np.dtype(dtype)
         np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
