@@ -3,9 +3,11 @@
 stacked, read back through Part views.
 
 Keras's SGD computes v = momentum * m - lr * g (the epilogue's fuse_gemm makes it one
-GEMM) and then p + v: a second pass over both arrays (0.19 ms of a 3.6 ms MLP
-784-512-512-10 step). GemmUpdate adds p to each block of v while the block is in cache.
-Runs in the epilogue pass, after fuse_gemm.
+GEMM) and then p + v: a second pass over v, p and the result. GemmUpdate adds p to each
+block of v while the block is in cache. Measured on the MLP 784-512-512-10's updates:
+gemm_update 0.77 ms against gemm + add 0.80 ms (784x512), 0.51 against 0.53 (512x512);
+most of the add's cost (reading p, writing the sum) remains. Runs in the epilogue pass,
+after fuse_gemm.
 """
 from ..graph import rebuild
 from ..ir import toposort
