@@ -29,8 +29,6 @@ First, `relu_masks_read_outputs` rewrites the relu gradient's mask cast(p > 0) i
 cast(relu(p) > 0) (the same values: relu(p) > 0 exactly when p > 0), so that the
 pre-activation p has no reader left but the relu and can stay inside the fused kernel.
 """
-from collections import defaultdict
-
 from ..graph import rebuild
 from ..ir import constant, toposort
 from ..ops.elementwise import Greater
@@ -38,7 +36,7 @@ from ..ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRe
                             Conv2DGradInputRegion, Gemm, MatMulBiasAct, MatMulReluGrad,
                             MaxPool2DReluGrad, covered)
 from .pairs import pair_gemm_updates
-from .patterns import is_constant, is_op
+from .patterns import is_constant, is_op, readers as _readers
 
 ACTIVATIONS = {'Relu': 'relu'}
 CORES = ('Conv2D', 'MatMul')
@@ -61,16 +59,6 @@ def relu_masks_read_outputs(roots, log):
     if not replace:
         return list(roots)
     return rebuild(list(roots), replace)[0]
-
-
-def _readers(order, roots):
-    readers = defaultdict(list)
-    for node in order:
-        for inp in node.inputs:
-            readers[inp.id].append(node)
-    for root in roots:
-        readers[root.id].append(None)       # an output: read from outside
-    return readers
 
 
 class _Fuser:

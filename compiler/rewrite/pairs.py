@@ -12,17 +12,7 @@ after fuse_gemm.
 from ..graph import rebuild
 from ..ir import toposort
 from ..ops.stacked import GemmUpdate, Part
-from .patterns import is_op
-
-
-def _readers(order, roots):
-    count = {}
-    for node in order:
-        for inp in node.inputs:
-            count[inp.id] = count.get(inp.id, 0) + 1
-    for root in roots:
-        count[root.id] = count.get(root.id, 0) + 1
-    return count
+from .patterns import is_op, readers as find_readers
 
 
 def _pair(add, gemm, other):
@@ -42,13 +32,13 @@ def pair_gemm_updates(roots, log):
     """Replace p + Gemm(...) (either order, same shape and dtype) by Parts of a GemmUpdate
     when the Gemm has other readers; returns new roots and appends to `log`."""
     order = toposort(list(roots))
-    readers = _readers(order, roots)
+    readers = find_readers(order, roots)
     replace, paired = {}, set()
     for node in order:
         if not is_op(node, 'Add') or any(i.id in replace for i in node.inputs):
             continue
         for gemm, other in (node.inputs, reversed(node.inputs)):
-            if not is_op(gemm, 'Gemm') or gemm.id in paired or readers[gemm.id] < 2 or \
+            if not is_op(gemm, 'Gemm') or gemm.id in paired or len(readers[gemm.id]) < 2 or \
                     other is gemm or other.shape != gemm.shape or \
                     other.dtype != gemm.dtype or node.shape != gemm.shape or \
                     any(i.id in replace for i in (*gemm.inputs, other)):

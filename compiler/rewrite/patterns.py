@@ -1,4 +1,6 @@
 """Small helpers for matching rewrite patterns."""
+from collections import defaultdict
+
 import numpy as np
 
 
@@ -27,3 +29,15 @@ def is_constant(node, value):
 
 def same_type(a, b):
     return a.shape == b.shape and a.dtype == b.dtype
+
+
+def readers(order, roots):
+    """{node id: [reading nodes]} over `order` (a toposort of `roots`); each root is also
+    read from outside, recorded as a None reader."""
+    found = defaultdict(list)
+    for node in order:
+        for inp in node.inputs:
+            found[inp.id].append(node)
+    for root in roots:
+        found[root.id].append(None)
+    return found

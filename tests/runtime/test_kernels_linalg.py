@@ -89,6 +89,15 @@ def gemm_kernel(transpose_a, transpose_b, negate_alpha=False, negate_beta=False)
                                'negate_alpha': negate_alpha, 'negate_beta': negate_beta})
 
 
+def gemm_operands(m, k, n, transpose_a, transpose_b, dtype, seed, extra=0):
+    """a and b laid out for op(a) (m, k) and op(b) (k, n), then z and `extra` more (m, n)
+    arrays."""
+    rng = np.random.RandomState(seed)
+    a = rng.standard_normal((k, m) if transpose_a else (m, k)).astype(dtype)
+    b = rng.standard_normal((n, k) if transpose_b else (k, n)).astype(dtype)
+    return [a, b] + [rng.standard_normal((m, n)).astype(dtype) for _ in range(1 + extra)]
+
+
 def gemm_want(z, a, b, alpha, beta, transpose_a, transpose_b, negate_alpha, negate_beta):
     product = (a.T if transpose_a else a).astype(np.float64) @ (b.T if transpose_b else b)
     alpha, beta = float(alpha) * (-1 if negate_alpha else 1), float(beta) * (
@@ -109,10 +118,7 @@ def test_gemm_matches_numpy(m, k, n, transpose_a, transpose_b, negate_alpha, neg
     if parallel:
         monkeypatch.setattr(linalg, 'PARALLEL_MIN_WORK', 0)
         monkeypatch.setattr(linalg, 'MIN_BLOCK', 2)
-    rng = np.random.RandomState(4)
-    a = rng.standard_normal((k, m) if transpose_a else (m, k)).astype(dtype)
-    b = rng.standard_normal((n, k) if transpose_b else (k, n)).astype(dtype)
-    z = rng.standard_normal((m, n)).astype(dtype)
+    a, b, z = gemm_operands(m, k, n, transpose_a, transpose_b, dtype, seed=4)
     alpha, beta = np.array(0.3, dtype), np.array(0.9, dtype)
     kernel = gemm_kernel(transpose_a, transpose_b, negate_alpha, negate_beta)
     got = kernel(z, a, b, alpha, beta)
@@ -240,10 +246,7 @@ def test_gemm_update_stacks_the_gemm_and_its_sum_with_p(m, k, n, transpose_a, tr
     if parallel:
         monkeypatch.setattr(linalg, 'PARALLEL_MIN_WORK', 0)
         monkeypatch.setattr(linalg, 'MIN_BLOCK', 4)
-    rng = np.random.RandomState(7)
-    a = rng.standard_normal((k, m) if transpose_a else (m, k)).astype(dtype)
-    b = rng.standard_normal((n, k) if transpose_b else (k, n)).astype(dtype)
-    z, p = (rng.standard_normal((m, n)).astype(dtype) for _ in range(2))
+    a, b, z, p = gemm_operands(m, k, n, transpose_a, transpose_b, dtype, seed=7, extra=1)
     alpha, beta = np.array(0.3, dtype), np.array(-0.7, dtype)
     got = gemm_update_kernel(transpose_a, transpose_b, negate_alpha, negate_beta)(
         z, a, b, alpha, beta, p)
