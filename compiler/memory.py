@@ -1,4 +1,5 @@
-"""Memory planning of a Plan: liveness, freeing dead values, in-place elementwise steps.
+"""Memory planning of a Plan: variables updated in place (inplace.py), liveness, freeing
+dead values, in-place elementwise steps.
 
 Each step gets `free` (slots whose last reader it is: the executor drops them after it)
 and `inplace` (an input position whose buffer the step may overwrite, or -1). A buffer is
@@ -7,16 +8,10 @@ constant, a variable, an output or an update value, nor a view of one), when no 
 slot still to be read shares it (views), and when it has the output's static shape and
 dtype.
 """
-from runtime.kernels.registry import VIEW_KERNELS, OUT_KERNELS
+from runtime.kernels.registry import OUT_KERNELS
+from runtime.plan import roots
 
-
-def _roots(plan):
-    """root[slot]: the slot owning the buffer that `slot` may be a view of."""
-    root = list(range(len(plan.slots)))
-    for step in plan.steps:
-        if step.kernel in VIEW_KERNELS:
-            root[step.output] = root[step.inputs[0]]
-    return root
+from .inplace import plan_variable_updates
 
 
 def _last_use(plan):
@@ -35,8 +30,11 @@ def _protected(plan):
 
 
 def plan_memory(plan):
-    """Fill in `free` and `inplace` of every step of `plan` (in place); returns plan."""
-    root = _roots(plan)
+    """Update variables in place where that is safe (see inplace.py; this may reorder the
+    steps), then fill in `free` and `inplace` of every step of `plan` (in place); returns
+    plan."""
+    plan_variable_updates(plan)
+    root = roots(plan)
     last = _last_use(plan)
     protected = _protected(plan)
     protected_roots = {root[s] for s in protected}
@@ -56,7 +54,7 @@ def plan_memory(plan):
 
 
 def _inplace_input(plan, step, index, root, root_last, protected_roots):
-    if step.kernel not in OUT_KERNELS:
+    if step.kernel not in OUT_KERNELS or step.destroys:
         return -1
     out_shape, out_dtype = plan.slots[step.output]
     for position, slot in enumerate(step.inputs):

@@ -47,6 +47,13 @@ def _fetcher(inputs):
     return itemgetter(*inputs) if inputs else itemgetter(slice(0, 0))
 
 
+def _into(step):
+    """The slots whose buffers `step`'s kernel gets as out=, in order."""
+    if step.destroys:
+        return tuple(step.inputs[p] for p in step.destroys)
+    return (step.inputs[step.inplace],) if step.inplace >= 0 else ()
+
+
 class Executor:
     """Binds each step of a plan to its kernel once, then runs the steps in order.
 
@@ -59,9 +66,11 @@ class Executor:
     def __init__(self, plan, nodes=None):
         self.plan = plan
         self.nodes = dict(nodes or {})
-        # (kernel, inputs, output, free, inplace, fetch): fetch(values) gives the inputs.
+        # (kernel, inputs, output, free, into, fetch): fetch(values) gives the inputs;
+        # into: the slots whose buffers the kernel gets as out= (a dying input's, or the
+        # variables' a step updates in place).
         self.bound = [(get_kernel(s.kernel, s.attrs), tuple(s.inputs), s.output,
-                       tuple(s.free), s.inplace, _fetcher(s.inputs)) for s in plan.steps]
+                       tuple(s.free), _into(s), _fetcher(s.inputs)) for s in plan.steps]
         self.times = None
         self.nan_guard = False
         self._leaves = _leaf_names(plan)
@@ -69,23 +78,29 @@ class Executor:
     def enable_profiling(self):
         self.times = np.zeros((len(self.bound), 2))
 
-    def run(self, values):
+    def run(self, values, in_place=True):
         """Run all steps. `values` is a list of slots with inputs, constants and variables
-        filled in; it is filled with every computed value.
+        filled in; it is filled with every computed value. in_place=False: steps that
+        would update variables in place (`destroys`) write new buffers instead (a first
+        call, which may still compile kernels, and the NaN guard, which may refuse the
+        call, leave the variables' buffers alone).
 
         Raises:
             KernelError: a kernel failed (nothing is written back to variables).
             NanGuardError: (nan_guard on) a leaf or a step's output holds NaN or inf.
         """
-        if self.nan_guard or self.times is not None:
-            return self._run_checked(values)
+        if self.nan_guard or self.times is not None or not in_place:
+            return self._run_checked(values, in_place and not self.nan_guard)
         index = 0
         try:     # free in Python 3.11 when nothing raises: one handler for every step
-            for kernel, inputs, output, free, inplace, fetch in self.bound:
-                if inplace < 0:
+            for kernel, inputs, output, free, into, fetch in self.bound:
+                if not into:
                     values[output] = kernel(*fetch(values))
+                elif len(into) == 1:
+                    values[output] = kernel(*fetch(values), out=values[into[0]])
                 else:
-                    values[output] = kernel(*fetch(values), out=values[inputs[inplace]])
+                    values[output] = kernel(*fetch(values),
+                                            out=tuple([values[i] for i in into]))
                 for slot in free:
                     values[slot] = None
                 index += 1
@@ -93,14 +108,20 @@ class Executor:
             raise self._kernel_error(index, values, error) from error
         return values
 
-    def _run_checked(self, values):
+    def _run_checked(self, values, in_place):
         """The same loop, timing every kernel and/or checking every value (nan_guard)."""
         guard = self.nan_guard
         if guard:
             self._check_leaves(values)
-        for index, (kernel, inputs, output, free, inplace, _) in enumerate(self.bound):
+        for index, (kernel, inputs, output, free, into, _) in enumerate(self.bound):
             args = [values[i] for i in inputs]
-            extra = {'out': args[inplace]} if inplace >= 0 else {}
+            extra = {}
+            if not in_place and self.plan.steps[index].destroys:
+                pass
+            elif len(into) == 1:
+                extra = {'out': values[into[0]]}
+            elif into:
+                extra = {'out': tuple([values[i] for i in into])}
             try:
                 if self.times is None:
                     values[output] = kernel(*args, **extra)

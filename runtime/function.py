@@ -2,6 +2,9 @@
 
 Calls are all-or-nothing: inputs are validated before any kernel runs, and variable
 updates are written only after every kernel succeeded, so a failing call changes nothing.
+(A step may write a variable's new value into the variable's own buffer: the planner puts
+such steps after every other step, see compiler/inplace.py. So a variable owns its buffer
+alone: outputs and update values that would share one are copied.)
 
 Calls are serialised by one process-wide lock: the kernels run Numba `prange` loops, and
 Numba's default threading layer (workqueue) aborts the process when two threads enter
@@ -12,6 +15,7 @@ import threading
 import numpy as np
 
 from .executor import Executor
+from .plan import roots
 from .warmup import first_call
 
 # One lock for every compiled function: two *different* functions running parallel
@@ -26,6 +30,31 @@ def _shape_matches(expected, received):
         if e is not None and e != r:
             return False
     return True
+
+
+def _sharing(plan):
+    """(output positions, update positions) whose values must be copied so that every
+    variable owns its buffer alone, for it may be updated in place by a later call: an
+    output sharing a variable's or an update's buffer (else the caller would see it
+    change), or a constant's (else the caller could change it); an update value that is
+    (a view of) an input, a constant or a variable, or that shares its buffer with an
+    earlier update (distinct 'part' results of one step do not overlap)."""
+    root = roots(plan)
+    leaves = {slot for _, slot in plan.inputs} | set(plan.constants) | set(plan.variables)
+    part_of = {s.output: s.attrs.get('index') for s in plan.steps if s.kernel == 'part'}
+    updates, seen = set(), {}
+    for position, (_, slot) in enumerate(plan.updates):
+        owner = root[slot]
+        earlier = seen.setdefault(owner, [])
+        if owner in leaves or any(part_of.get(slot) is None or part_of.get(other) is None
+                                  or part_of.get(slot) == part_of.get(other)
+                                  for other in earlier):
+            updates.add(position)
+        earlier.append(slot)
+    shared = set(plan.variables) | set(plan.constants) | {root[s] for _, s in plan.updates}
+    outputs = {position for position, slot in enumerate(plan.outputs)
+               if root[slot] in shared}
+    return outputs, updates
 
 
 class CompiledFunction:
@@ -64,6 +93,7 @@ class CompiledFunction:
         self._inputs = [(name, slot, tuple(plan.slots[slot][0]),
                          np.dtype(plan.slots[slot][1])) for name, slot in plan.inputs]
         self._called = False     # the first call may compile kernels (see warmup)
+        self._copied_outputs, self._copied_updates = _sharing(plan)
 
     @property
     def nan_guard(self):
@@ -87,20 +117,24 @@ class CompiledFunction:
                 self._executor.run(values)
             else:
                 with first_call(self.plan, arrays):
-                    self._executor.run(values)
+                    self._executor.run(values, in_place=False)
                 self._called = True
             outputs = [values[slot] for slot in self.plan.outputs]
+            for position in self._copied_outputs:
+                outputs[position] = np.array(outputs[position])
             self._apply_updates(values)
         return outputs
 
     def _apply_updates(self, values):
         """Write every update back, after all of them converted (all or nothing)."""
         new_values = []
-        for key, slot in self.plan.updates:
+        for position, (key, slot) in enumerate(self.plan.updates):
             holder = self.variables[key]
             value, dtype = values[slot], holder.value.dtype
-            if not (type(value) is np.ndarray and value.dtype == dtype  # noqa: E721
-                    and value.flags.c_contiguous):
+            if position in self._copied_updates:
+                value = np.array(value, dtype=dtype, order='C')
+            elif not (type(value) is np.ndarray and value.dtype == dtype  # noqa: E721
+                      and value.flags.c_contiguous):
                 value = np.asarray(value, dtype=dtype, order='C')
             new_values.append((holder, value))
         for holder, value in new_values:

@@ -6,6 +6,8 @@ dict of numpy arrays (constants), so an exported inference artifact needs no pic
 """
 from dataclasses import dataclass, field
 
+from .kernels.registry import VIEW_KERNELS
+
 
 @dataclass
 class Step:
@@ -16,11 +18,14 @@ class Step:
     label: str = ''          # the graph node it computes (for errors and profiles)
     free: list = field(default_factory=list)    # slots dead after this step
     inplace: int = -1        # input position whose buffer the output may reuse
+    # Input positions holding variables whose buffers the step overwrites with its results
+    # (their new values): the kernel gets out=that buffer, or a tuple of them.
+    destroys: list = field(default_factory=list)
 
     def to_json(self):
         return {'kernel': self.kernel, 'attrs': self.attrs, 'inputs': self.inputs,
                 'output': self.output, 'label': self.label, 'free': self.free,
-                'inplace': self.inplace}
+                'inplace': self.inplace, 'destroys': self.destroys}
 
 
 @dataclass
@@ -50,3 +55,12 @@ class Plan:
         return cls(slots, [tuple(i) for i in data['inputs']], data['outputs'], steps,
                    {int(k): v for k, v in constants.items()}, variables,
                    [tuple(u) for u in data['updates']], data['name'])
+
+
+def roots(plan):
+    """root[slot]: the slot owning the buffer that `slot` may be a view of."""
+    root = list(range(len(plan.slots)))
+    for step in plan.steps:
+        if step.kernel in VIEW_KERNELS:
+            root[step.output] = root[step.inputs[0]]
+    return root

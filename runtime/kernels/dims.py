@@ -33,12 +33,14 @@ def size(axes, dtype):
 @register('part')
 def part(index):
     """Factory: x -> x[index] along the first axis, a view (one result of a stacked
-    multi-result output, e.g. gemm_update's)."""
+    multi-result output, e.g. gemm_update's). x may also be the tuple of separate result
+    buffers such a kernel returns when given out= buffers (a variable's update in place)."""
     index = int(index)
 
     def run(x):
-        if x.ndim < 1 or not 0 <= index < x.shape[0]:
+        size = len(x) if type(x) is tuple else (x.shape[0] if x.ndim else 0)  # noqa: E721
+        if not 0 <= index < size:
             raise ValueError(f"part: index {index} out of range for an input of shape "
-                             f"{x.shape}")
+                             f"{np.shape(x)}")
         return x[index]
     return run

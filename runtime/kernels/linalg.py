@@ -75,6 +75,25 @@ def _scale_rows(z, beta, r0, r1, c0, c1, out):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _scale_rows_in_place(beta, r0, r1, c0, c1, out):
+    """out[r0:r1, c0:c1] *= beta (one array: the loop vectorises, which it does not when
+    reading and writing one buffer through two arrays)."""
+    for r in range(r0, r1):
+        target = out[r][c0:c1]
+        for c in range(c1 - c0):
+            target[c] = beta * target[c]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _add_rows_in_place(value, r0, r1, c0, c1, out):
+    """out[r0:r1, c0:c1] += value there."""
+    for r in range(r0, r1):
+        second, target = value[r][c0:c1], out[r][c0:c1]
+        for c in range(c1 - c0):
+            target[c] = target[c] + second[c]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _mask_rows(mask, r0, r1, c0, c1, out):
     """out[r0:r1, c0:c1] *= (mask > 0) there (a multiplication: inf * 0 stays NaN)."""
     zero, one = out.dtype.type(0), out.dtype.type(1)
@@ -103,12 +122,18 @@ def _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, ad
     left = a[:, r0:r1] if transpose_a else a[r0:r1]
     right = b[c0:c1] if transpose_b else b[:, c0:c1]
     accumulate = z.shape[0] > 0
+    keep = 0.0
     if accumulate:
-        # beta * z elementwise, then BLAS adds into it: BLAS with beta = 0 would drop the
-        # NaN of 0 * inf.
-        _scale_rows(z, scales[1], r0, r1, c0, c1, out)
-    gemm_scaled(left, right, out[r0:r1, c0:c1], transpose_a, transpose_b, scales[0],
-                1.0 if accumulate else 0.0)
+        keep = 1.0
+        if z.ctypes.data != out.ctypes.data:
+            # beta * z elementwise, then BLAS adds into it: BLAS with beta = 0 would
+            # drop the NaN of 0 * inf.
+            _scale_rows(z, scales[1], r0, r1, c0, c1, out)
+        elif scales[1] != 0:
+            keep = scales[1]          # z is out (updated in place): BLAS scales it
+        else:
+            _scale_rows_in_place(scales[1], r0, r1, c0, c1, out)
+    gemm_scaled(left, right, out[r0:r1, c0:c1], transpose_a, transpose_b, scales[0], keep)
     if act != 0 or bias.shape[0] > 0:
         part = bias[c0:c1] if bias.shape[0] > 0 else bias
         for r in range(r0, r1):
@@ -119,7 +144,10 @@ def _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, ad
     if mask.shape[0] > 0:
         _mask_rows(mask, r0, r1, c0, c1, out)
     if addend.shape[0] > 0:
-        _add_rows(addend, out, r0, r1, c0, c1, total)
+        if addend.ctypes.data != total.ctypes.data:
+            _add_rows(addend, out, r0, r1, c0, c1, total)
+        else:
+            _add_rows_in_place(out, r0, r1, c0, c1, total)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -156,10 +184,12 @@ def _unit_columns(array):
 
 
 def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.0,
-           mask=None, addend=None):
+           mask=None, addend=None, into=None):
     """act(beta * z + alpha * op(a) @ op(b) + bias) * (mask > 0) as a new C-contiguous
     array (bias may be empty; z and mask optional). With an addend: that result r and
-    addend + r stacked, a new (2, rows, cols) array."""
+    addend + r stacked, a new (2, rows, cols) array, or written into the pair of buffers
+    `into` (which may be z and the addend themselves: each block is read before it is
+    written), returned as given."""
     a, b = _unit_columns(a), _unit_columns(b)
     rows = a.shape[1] if transpose_a else a.shape[0]
     inner = a.shape[0] if transpose_a else a.shape[1]
@@ -167,6 +197,9 @@ def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.
     if addend is None:
         result = out = np.empty((rows, cols), a.dtype)
         addend = total = _no_z(a.dtype)
+    elif into is not None and _fits(into, (rows, cols), a.dtype):
+        result = into
+        (out, total), addend = into, np.ascontiguousarray(addend)
     else:
         result = np.empty((2, rows, cols), a.dtype)
         out, total, addend = result[0], result[1], np.ascontiguousarray(addend)
@@ -194,6 +227,13 @@ def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.
     threads.run(_matmul_driver, tasks, a, b, transpose_a, transpose_b, z, scales, bias, act,
                 mask, addend, row_step, col_step, out, total)
     return result
+
+
+def _fits(buffers, shape, dtype):
+    """Whether `buffers` is a pair of C-contiguous arrays of that shape and dtype."""
+    return len(buffers) == 2 and all(
+        type(x) is np.ndarray and x.shape == shape and x.dtype == dtype  # noqa: E721
+        and x.flags.c_contiguous and x.flags.writeable for x in buffers)
 
 
 def _step(size, blocks):
@@ -285,16 +325,20 @@ def kernel_gemm_update(transpose_a=False, transpose_b=False, negate_alpha=False,
     transpose_a, transpose_b = bool(transpose_a), bool(transpose_b)
     sign_alpha, sign_beta = (-1.0 if negate_alpha else 1.0), (-1.0 if negate_beta else 1.0)
 
-    def run(z, a, b, alpha, beta, p):
+    def run(z, a, b, alpha, beta, p, out=None):
+        """out: optional (v buffer, p + v buffer), e.g. z and p themselves (the
+        variables' update in place); the results are then written there and that pair
+        returned."""
         _check_like_product('gemm_update', 'p', p, a, b, transpose_a, transpose_b)
         return _gemm('gemm_update', z, a, b, alpha, beta, (sign_alpha, sign_beta),
-                     transpose_a, transpose_b, p)
+                     transpose_a, transpose_b, p, out)
     return run
 
 
-def _gemm(op, z, a, b, alpha, beta, signs, transpose_a, transpose_b, addend=None):
+def _gemm(op, z, a, b, alpha, beta, signs, transpose_a, transpose_b, addend=None,
+          into=None):
     """beta * z + alpha * op(a) @ op(b) (signs applied to the 0-d alpha and beta), or with
-    an addend that and addend + that stacked."""
+    an addend that and addend + that stacked (or written into the pair `into`)."""
     _check(op, a, b, transpose_a, transpose_b)
     _check_gemm_operands(op, z, a, b, alpha, beta, transpose_a, transpose_b)
     alpha, beta = signs[0] * alpha[()], signs[1] * beta[()]
@@ -303,9 +347,15 @@ def _gemm(op, z, a, b, alpha, beta, signs, transpose_a, transpose_b, addend=None
         product = matmul(a, b, transpose_a, transpose_b, _no_bias(a.dtype), 0)
         with np.errstate(invalid='ignore'):
             value = (beta * z + alpha * product).astype(a.dtype, copy=False)
-        return value if addend is None else np.stack([value, addend + value])
+        if addend is None:
+            return value
+        if into is None or not _fits(into, value.shape, value.dtype):
+            return np.stack([value, addend + value])
+        np.add(addend, value, out=into[1])
+        np.copyto(into[0], value)
+        return into
     return matmul(a, b, transpose_a, transpose_b, _no_bias(a.dtype), 0, z, alpha, beta,
-                  addend=addend)
+                  addend=addend, into=into)
 
 
 @register('matmul_relu_grad')

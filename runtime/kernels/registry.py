@@ -10,6 +10,11 @@ KERNELS = {}
 # input; 'out' kernels accept an `out=` array to write their result into.
 VIEW_KERNELS = {'reshape', 'reshape_like', 'expand_dims', 'squeeze', 'part'}
 OUT_KERNELS = {'elementwise'}
+# Kernels with stacked results (a (k,) + shape array read back by 'part' views) that write
+# them into k separate buffers given as out=(buffer 0, ..., buffer k-1) and then return
+# that tuple; the value lists, per result, the input position of the same shape whose
+# buffer may take it (gemm_update: v into z's, p + v into p's).
+STACKED_OUT_KERNELS = {'gemm_update': (0, 5)}
 
 
 class UnknownKernelError(KeyError, ValueError):

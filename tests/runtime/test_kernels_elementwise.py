@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from runtime.kernels import get_kernel
+from runtime.kernels import elementwise, get_kernel
 from runtime.kernels.elementwise import kernel_source, merged_shape
 
 FLOATS = ['float32', 'float64']
@@ -108,3 +108,21 @@ def test_source_is_dtype_free_and_indexes_only_arrays():
     source = kernel_source('x0 * x1 + max(x0, 0.0)', 'as', 2)
     assert 'x0[i0, i1] * x1 + max(x0[i0, i1], 0.0)' in source
     assert 'float32' not in source and 'cache=True' in source
+
+
+def test_an_input_that_is_the_output_is_read_through_out():
+    """An input overwritten in place ('o') is read through `out` (one array per loop:
+    it vectorises), with the same results as into a new buffer, serial and parallel."""
+    source = kernel_source('x0 * x1 + x0', 'oa', 1)
+    assert 'out[i0] = out[i0] * x1[i0] + out[i0]' in source
+    kernel = get_kernel('elementwise', {'expr': 'x0 * x1 + x0 - x2', 'out_dtype': None})
+    rng = np.random.RandomState(0)
+    for size in (7, elementwise.PARALLEL_MIN_SIZE + 3):
+        a, b = rng.rand(size).astype('float32'), rng.rand(size).astype('float32')
+        want = kernel(a, b, np.float32(2.0))
+        buffer = a.copy()
+        assert kernel(buffer, b, np.float32(2.0), out=buffer) is buffer
+        np.testing.assert_array_equal(buffer, want)
+        second = b.copy()
+        assert kernel(a, second, np.float32(2.0), out=second) is second
+        np.testing.assert_array_equal(second, want)

@@ -260,6 +260,33 @@ def test_gemm_update_stacks_the_gemm_and_its_sum_with_p(m, k, n, transpose_a, tr
     np.testing.assert_array_equal(got[1], p + got[0])
 
 
+@pytest.mark.parametrize('parallel', [False, True])
+@pytest.mark.parametrize('beta_value', [-0.7, 0.0])
+@pytest.mark.parametrize('alpha_value', [0.3, 0.0])
+@pytest.mark.parametrize('m, k, n', [(97, 13, 61), (1, 5, 1)])
+def test_gemm_update_in_place_writes_z_and_p_buffers(m, k, n, alpha_value, beta_value,
+                                                     parallel, monkeypatch):
+    """out=(z, p): v into z's buffer, p + v into p's (a variable's update in place),
+    the same values as the stacked result; a NaN in z survives beta = 0 (0 * NaN)."""
+    if parallel:
+        monkeypatch.setattr(linalg, 'PARALLEL_MIN_WORK', 0)
+        monkeypatch.setattr(linalg, 'MIN_BLOCK', 4)
+    a, b, z, p = gemm_operands(m, k, n, True, False, 'float32', seed=3, extra=1)
+    z[0, 0] = np.nan
+    alpha, beta = np.array(alpha_value, 'float32'), np.array(beta_value, 'float32')
+    kernel = gemm_update_kernel(True, False, True, False)
+    want = kernel(z, a, b, alpha, beta, p)
+    z_buffer, p_buffer = z.copy(), p.copy()
+    got = kernel(z_buffer, a, b, alpha, beta, p_buffer, out=(z_buffer, p_buffer))
+    assert got[0] is z_buffer and got[1] is p_buffer
+    np.testing.assert_allclose(z_buffer, want[0], rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(p_buffer, p + z_buffer)
+    assert np.isnan(z_buffer[0, 0]) and np.isnan(p_buffer[0, 0])
+    # Buffers unlike the result are not used: a new stacked array comes back.
+    other = kernel(z, a, b, alpha, beta, p, out=(np.empty((m + 1, n), z.dtype), p.copy()))
+    assert other.shape == (2, m, n)
+
+
 def test_gemm_update_with_zero_alpha_and_its_errors():
     """alpha = 0 takes the IEEE path (0 * inf is NaN) and still stacks p + v; a p unlike
     the product is refused, naming the op."""
