@@ -20,7 +20,8 @@ when:
 Order. Such steps, and the 'part' views of their results, move to the end of the plan,
 in their order: every reader of the old values then comes before them, and every step
 that might fail runs before any variable is overwritten, so a failing call still
-changes nothing. (The executor's NaN guard runs them into new buffers instead.)
+changes nothing. (The executor's NaN guard runs them into new buffers instead.) The
+first call runs them in place too, so that it compiles the kernels later calls run.
 """
 from collections import Counter, defaultdict
 

@@ -80,10 +80,9 @@ class Executor:
 
     def run(self, values, in_place=True):
         """Run all steps. `values` is a list of slots with inputs, constants and variables
-        filled in; it is filled with every computed value. in_place=False: steps that
-        would update variables in place (`destroys`) write new buffers instead (a first
-        call, which may still compile kernels, and the NaN guard, which may refuse the
-        call, leave the variables' buffers alone).
+        filled in; it is filled with every computed value. in_place=False (and the NaN
+        guard, which may still refuse the call): steps that would update variables in
+        place (`destroys`) write new buffers instead.
 
         Raises:
             KernelError: a kernel failed (nothing is written back to variables).

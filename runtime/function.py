@@ -117,7 +117,7 @@ class CompiledFunction:
                 self._executor.run(values)
             else:
                 with first_call(self.plan, arrays):
-                    self._executor.run(values, in_place=False)
+                    self._executor.run(values)
                 self._called = True
             outputs = [values[slot] for slot in self.plan.outputs]
             for position in self._copied_outputs:

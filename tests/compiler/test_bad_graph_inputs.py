@@ -159,7 +159,7 @@ def test_any_kernel_raising_applies_no_update():
     the final ones that write variables' new values into their buffers (those run after
     every other step; see the next test)."""
     f, v, count, table = counting_function()
-    f([np.array([0, 1]), np.ones(3, 'float32')])       # the first call makes no in-place write
+    f([np.array([0, 1]), np.ones(3, 'float32')])
     failing = [i for i, step in enumerate(f.plan.steps) if not step.destroys]
     assert len(failing) < len(f.plan.steps)
     for index in failing:

@@ -43,7 +43,7 @@ def test_sgd_updates_in_place_match_new_buffers():
         np.testing.assert_allclose(f([x, t])[0], g([x, t])[0], rtol=1e-12)
         for v, w in zip(variables, reference):
             np.testing.assert_allclose(v.get_value(), w.get_value(), rtol=1e-12, atol=1e-15)
-        if call:      # the first call compiles and writes new buffers
+        if call:      # (the variables' first buffers: from the Variable constructor)
             kept = sum(same_buffer(v.value, old) for v, old in zip(variables, before))
             assert kept >= 4, kept     # both weights and their velocities at least
 
@@ -66,7 +66,7 @@ def test_an_output_never_shares_a_variables_buffer():
     f = function([], [v], updates=[(v, v + 1.0)])
     read = function([], [v])
     step = function([], [], updates=[(v, v * 2.0 + 1.0)])
-    step([])          # (a first call writes new buffers: compile outside the test)
+    step([])
     first = f([])[0]
     np.testing.assert_array_equal(first, 1.0)
     second = read([])[0]
