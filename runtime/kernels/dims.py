@@ -7,8 +7,27 @@ from .registry import register
 
 @register('expand_dims')
 def expand_dims(axes):
+    """Factory: x -> np.expand_dims(x, axes), as a reshape (a view; in a training step
+    np.expand_dims' argument handling cost 14-16 us per call, its caches cold)."""
     axes = tuple(axes)
-    return lambda x: np.expand_dims(x, axes)
+
+    def run(x):
+        x = np.asarray(x)
+        ndim = x.ndim + len(axes)
+        positions = sorted(a % ndim if -ndim <= a < ndim else _axis_error(a, ndim)
+                           for a in axes)
+        if len(set(positions)) != len(positions):
+            raise ValueError(f"expand_dims: repeated axis in {axes}")
+        shape = list(x.shape)
+        for position in positions:
+            shape.insert(position, 1)
+        return x.reshape(shape)
+    return run
+
+
+def _axis_error(axis, ndim):
+    raise np.exceptions.AxisError(f"expand_dims: axis {axis} is out of bounds for a "
+                                  f"result of {ndim} dimensions")
 
 
 @register('squeeze')

@@ -81,3 +81,19 @@ def test_slice_and_its_gradient(axis, start, stop, dtype):
 def test_slice_rejects_out_of_range_bounds():
     with pytest.raises(ValueError, match=r'slice: bounds \[1:9\] .*\(3, 4\)'):
         get_kernel('slice', {'axis': 1, 'start': 1, 'stop': 9})(np.zeros((3, 4)))
+
+
+@pytest.mark.parametrize('shape', [(), (3,), (2, 3), (2, 3, 4)])
+@pytest.mark.parametrize('axes', [(0,), (-1,), (1,), (0, 2), (-1, 0), (0, 1, 2), (0, 0), (5,)])
+def test_expand_dims_is_numpys_as_a_view(shape, axes):
+    x = np.arange(int(np.prod(shape)), dtype='float32').reshape(shape)
+    kernel = get_kernel('expand_dims', {'axes': list(axes)})
+    try:
+        want = np.expand_dims(x, axes)
+    except (ValueError, np.exceptions.AxisError) as error:
+        with pytest.raises(type(error)):
+            kernel(x)
+        return
+    got = kernel(x)
+    assert got.shape == want.shape and np.shares_memory(got, x)
+    np.testing.assert_array_equal(got, want)
