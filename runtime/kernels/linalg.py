@@ -225,7 +225,7 @@ def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.
         col_step = _step(cols, blocks)
     tasks = -(-rows // row_step) * -(-cols // col_step)
     threads.run(_matmul_driver, tasks, a, b, transpose_a, transpose_b, z, scales, bias, act,
-                mask, addend, row_step, col_step, out, total)
+                mask, addend, row_step, col_step, out, total, wait_for_worker=True)
     return result
 
 

@@ -1,5 +1,6 @@
 """The kernel thread pool: every task runs once, errors reach the caller, serial path."""
 import os
+import time
 
 import numpy as np
 import pytest
@@ -22,17 +23,37 @@ def _record(state, slot, ntasks, who, fail_at):
         last = finish_task(state, ntasks) or last
 
 
+@pytest.mark.parametrize('wait_for_worker', [False, True])
 @pytest.mark.parametrize('count', [1, 2, 3])
 @pytest.mark.parametrize('ntasks', [1, 5, 64])
-def test_every_task_runs_exactly_once(count, ntasks):
+def test_every_task_runs_exactly_once(count, ntasks, wait_for_worker):
     previous = threads.set_threads(count)
     try:
         for parallel in (True, False):
-            who = np.zeros(ntasks, np.int64)
-            threads.run(_record, ntasks, ntasks, who, -1, parallel=parallel)
-            assert (who >= 1).all() and (who <= count).all()
-            if not parallel:
-                assert (who == 1).all()       # the calling thread is slot 0
+            for _ in range(3):     # workers spinning from the last job, then asleep
+                who = np.zeros(ntasks, np.int64)
+                threads.run(_record, ntasks, ntasks, who, -1, parallel=parallel,
+                            wait_for_worker=wait_for_worker)
+                assert (who >= 1).all() and (who <= count).all()
+                if not parallel:
+                    assert (who == 1).all()       # the calling thread is slot 0
+            time.sleep(2 * threads.SPIN_SECONDS)
+    finally:
+        threads.set_threads(previous)
+
+
+def test_a_handed_over_job_starts_on_a_spinning_worker():
+    """wait_for_worker: a worker still spinning after a job claims the next one's first
+    task before the caller does (the caller waits for it, without the GIL)."""
+    previous = threads.set_threads(2)
+    try:
+        threads.run(_record, 2, 2, np.zeros(2, np.int64), -1)
+        first = []
+        for _ in range(20):
+            who = np.zeros(2, np.int64)
+            threads.run(_record, 2, 2, who, -1, wait_for_worker=True)
+            first.append(who[0])
+        assert first.count(2) >= 5, first     # slot 1 (the worker) took task 0
     finally:
         threads.set_threads(previous)
 
