@@ -208,6 +208,12 @@ def softmax(x):
     return Softmax(axis=-1)(x)
 
 
+def weighted_mean(scores, weights):
+    """sum(scores * weights) / count_nonzero(weights): Keras's sample-weighted loss."""
+    from .ops.weighted import WeightedMean
+    return WeightedMean()(as_tensor(scores), as_tensor(weights))
+
+
 def conv2d(x, w, strides=(1, 1), padding='valid', dilation=(1, 1)):
     from .ops.nn import Conv2D
     return Conv2D(strides=tuple(strides), padding=padding, dilation=tuple(dilation))(x, w)

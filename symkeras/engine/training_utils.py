@@ -1,6 +1,8 @@
 """Helpers of Model: turning user data into lists of arrays, weighting losses, batching."""
 import numpy as np
 
+from compiler import builders
+
 from .. import backend as K
 from .training_checks import DataStructureError
 from .utils import short_repr
@@ -288,11 +290,22 @@ def weighted_masked_objective(fn):
             score_ndim, weight_ndim = K.ndim(score), K.ndim(weights)
             if score_ndim > weight_ndim:
                 score = K.mean(score, axis=list(range(weight_ndim, score_ndim)))
+            if _same_shape(score, weights):
+                # mean(score * weights / mean(weights != 0)) as one op each way
+                # (compiler/ops/weighted.py) instead of a dozen tiny kernels.
+                return builders.weighted_mean(score, K.cast(weights, score.dtype))
             score = score * weights
             score = score / K.mean(K.cast(K.not_equal(weights, 0), K.floatx()))
         return K.mean(score)
     weighted.__name__ = getattr(fn, '__name__', 'weighted')
     return weighted
+
+
+def _same_shape(x, y):
+    """Whether float tensors x and y have one static shape (None matching None only):
+    then no broadcasting can happen between them."""
+    return (K.is_tensor(x) and K.is_tensor(y) and x.dtype.startswith('float')
+            and K.int_shape(x) == K.int_shape(y))
 
 
 def make_batches(size, batch_size):

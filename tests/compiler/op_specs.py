@@ -12,6 +12,7 @@ from compiler.ops.crossentropy import SoftmaxCrossEntropy, SoftmaxCrossEntropyGr
 from compiler.ops.movement import Pad, Crop
 from compiler.ops.nn import Conv2DGradInput, Conv2DGradFilter
 from compiler.ops.stacked import GemmUpdate, Part
+from compiler.ops.weighted import ScaleByNonzeroCount, WeightedMean
 from compiler.ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
                                    Conv2DGradInputRegion, Gemm, MatMulBiasAct,
                                    MatMulReluGrad, MaxPool2DReluGrad)
@@ -132,6 +133,12 @@ SPECS = [
          domain=(-3.0, 3.0), covers=('SoftmaxCrossEntropyGrad',)),
     Spec('SoftmaxCrossEntropy', lambda z, y: SoftmaxCrossEntropy()(z, y), [(2, 3, 4), (4,)],
          domain=(0.0, 2.0)),
+    Spec('WeightedMean', lambda s, w: WeightedMean()(s, w), [(6,), (6,)],
+         domain=(0.5, 2.0), covers=('ScaleByNonzeroCount',)),
+    Spec('WeightedMean', lambda s, w: WeightedMean()(s, w), [(3, 4), (3, 4)],
+         domain=(-2.0, -0.5)),
+    Spec('ScaleByNonzeroCount', lambda x, w, g: ScaleByNonzeroCount()(x, w, g),
+         [(5,), (5,), ()], domain=(0.5, 2.0)),
     Spec('SoftmaxCrossEntropyGrad', lambda z, y, g: SoftmaxCrossEntropyGrad()(z, y, g),
          [(4, 5), (4, 5), (4,)], domain=(-2.0, 2.0), batch_none=False),
     Spec('Conv2D', _conv((1, 1), 'same'), [(2, 5, 6, 3), (3, 3, 3, 4)],

@@ -213,6 +213,27 @@ def test_sample_weights_change_the_loss():
     assert weighted == pytest.approx(first_half, rel=1e-5)
 
 
+def test_the_fused_weighted_loss_matches_kerass_formula(monkeypatch):
+    """The loss with sample weights runs as one WeightedMean op (and one gradient op);
+    losses and updated weights equal those of Keras's formula built from primitives."""
+    from symkeras.engine import training_utils
+    x, _, y = separable(8)
+    weights = np.array([0.5, 2, 0, 1, 3, 0, 1, 1], dtype='float32')
+    fused = classifier()
+    fused.compile('sgd', 'categorical_crossentropy')
+    monkeypatch.setattr(training_utils, '_same_shape', lambda a, b: False)
+    plain = classifier()
+    plain.compile('sgd', 'categorical_crossentropy')
+    plain.set_weights(fused.get_weights())
+    losses = [m.train_on_batch(x, y, sample_weight=weights) for m in (fused, plain)]
+    assert losses[0] == pytest.approx(losses[1], rel=1e-6)
+    for a, b in zip(fused.get_weights(), plain.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+    kernels = [[s.kernel for s in m.train_function.plan.steps] for m in (fused, plain)]
+    assert 'weighted_mean' in kernels[0] and 'weighted_mean' not in kernels[1]
+    assert len(kernels[0]) < len(kernels[1]) - 6
+
+
 def test_class_weight_is_accepted():
     x, _, y = separable()
     model = classifier()
