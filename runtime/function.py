@@ -130,7 +130,10 @@ class CompiledFunction:
         new_values = []
         for position, (key, slot) in enumerate(self.plan.updates):
             holder = self.variables[key]
-            value, dtype = values[slot], holder.value.dtype
+            value = values[slot]
+            if value is holder.value:
+                continue                 # updated in place (or unchanged)
+            dtype = holder.value.dtype
             if position in self._copied_updates:
                 value = np.array(value, dtype=dtype, order='C')
             elif not (type(value) is np.ndarray and value.dtype == dtype  # noqa: E721
