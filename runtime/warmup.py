@@ -193,8 +193,14 @@ def warm(plan_json, shapes, max_bytes=None):
         try:
             kernel = get_kernel(step['kernel'], step['attrs'])
             args = [np.zeros(shapes[i][0], shapes[i][1]) for i in step['inputs']]
-            if step.get('inplace', -1) >= 0:
-                kernel(*args, out=args[step['inplace']])
+            # The buffers the call passes as out= (a dying input's, or the variables' a
+            # step updates in place): kernels given one compile other loops.
+            into = step.get('destroys') or (
+                [step['inplace']] if step.get('inplace', -1) >= 0 else [])
+            if len(into) == 1:
+                kernel(*args, out=args[into[0]])
+            elif into:
+                kernel(*args, out=tuple(args[p] for p in into))
             else:
                 kernel(*args)
         except Exception:       # noqa: BLE001 - a step that fails on zeros warms nothing

@@ -21,7 +21,8 @@ from compiler.function import function
 x = ir.placeholder((None, 4), 'float32')
 w = ir.Variable(np.linspace(-1, 1, 12).astype('float32').reshape(4, 3))
 loss = B.reduce_sum(B.tanh(B.exp(B.dot(x, w)) * 3.0 + 1.0))
-f = function([x], [loss] + autodiff.gradients(loss, [w]))
+grads = autodiff.gradients(loss, [w])
+f = function([x], [loss] + grads, updates=[(w, w - grads[0] * 0.1)])  # (w in place)
 inputs = [np.linspace(0, 1, 20).astype('float32').reshape(5, 4)]
 """
 WRITE_TASK = BUILD + """
@@ -141,7 +142,8 @@ def test_no_helper_when_disabled(monkeypatch):
 
 def test_the_helper_compiles_what_the_first_call_needs(tmp_path):
     """The helper alone fills empty caches; a new process's first call then compiles
-    nothing and computes the same values as one that compiled everything itself."""
+    nothing (the variable's update in place included) and computes the same values as one
+    that compiled everything itself."""
     env = dict(os.environ, PYTHONPATH=ROOT, SYMKERAS_PARALLEL_COMPILE='0',
                NUMBA_CACHE_DIR=str(tmp_path / 'numba'),
                SYMKERAS_CACHE_DIR=str(tmp_path / 'kernels'))
