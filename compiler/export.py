@@ -1,5 +1,6 @@
 """Export a compiled function (its optimized plan and current variable values)."""
 from runtime import artifact
+from runtime.function import CALL_LOCK
 
 
 def export_function(function, path):
@@ -11,6 +12,7 @@ def export_function(function, path):
     if function.plan.updates:
         raise ValueError(f"export: function {function.name!r} updates variables; only "
                          "inference functions (no updates) can be exported")
-    values = {key: holder.value for key, holder in function.variables.items()
-              if key in function.plan.variables.values()}
+    with CALL_LOCK:          # not half-updated by a call running in another thread
+        values = {key: holder.value.copy() for key, holder in function.variables.items()
+                  if key in function.plan.variables.values()}
     artifact.save(path, function.plan, values)

@@ -10,6 +10,7 @@ import os
 import sys
 
 import numpy as np
+from runtime.function import CALL_LOCK
 
 DTYPES = ('float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64',
           'uint8', 'uint16', 'uint32', 'uint64', 'bool')
@@ -152,8 +153,10 @@ class Variable(Tensor):
         self.default_update = None
 
     def get_value(self):
-        """A copy of the current value (a numpy array)."""
-        return self.value.copy()
+        """A copy of the current value (a numpy array). Taken between compiled calls
+        (which may update the value in place), so it is never half-updated."""
+        with CALL_LOCK:
+            return self.value.copy()
 
     def set_value(self, value):
         """Replace the value; raises ValueError unless it has the variable's shape."""

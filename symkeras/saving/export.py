@@ -4,6 +4,7 @@ import dataclasses
 
 from compiler.ir import Variable
 from runtime import artifact
+from runtime.function import CALL_LOCK
 
 
 def _without_random_state_updates(function):
@@ -45,6 +46,7 @@ def export_model(model, path):
         raise ValueError("export: model '%s' has stateful layers whose state the predict "
                          "function updates (%s); only stateless models can be exported"
                          % (model.name, ', '.join(key for key, _ in plan.updates)))
-    values = {key: holder.value for key, holder in function.variables.items()
-              if key in plan.variables.values()}
+    with CALL_LOCK:          # not half-updated by a call running in another thread
+        values = {key: holder.value.copy() for key, holder in function.variables.items()
+                  if key in plan.variables.values()}
     artifact.save(path, plan, values)

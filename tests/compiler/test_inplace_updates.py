@@ -124,3 +124,27 @@ def test_the_nan_guard_refusing_a_call_leaves_variables_alone():
     with pytest.raises(FloatingPointError):
         f([np.array([1.0, np.nan, 1.0])])
     np.testing.assert_array_equal(v.get_value(), 4.0)
+
+
+def test_values_read_from_another_thread_are_never_half_updated():
+    """get_value takes the call lock: a snapshot taken while another thread trains shows
+    the value between two calls, never one half written in place."""
+    import threading
+    v = ir.Variable(np.zeros(1 << 20), name='v')
+    f = function([], [], updates=[(v, v + 1.0)])
+    f([])
+    done, torn = threading.Event(), []
+
+    def train():
+        for _ in range(150):
+            f([])
+        done.set()
+    worker = threading.Thread(target=train)
+    worker.start()
+    while not done.is_set():
+        snapshot = v.get_value()
+        if snapshot.min() != snapshot.max():
+            torn.append((snapshot.min(), snapshot.max()))
+    worker.join()
+    assert not torn, torn[:3]
+    assert v.get_value()[0] == 151.0
