@@ -10,6 +10,7 @@ import os
 import sys
 
 import numpy as np
+
 from runtime.function import CALL_LOCK
 
 DTYPES = ('float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64',

@@ -49,9 +49,12 @@ def _fetcher(inputs):
 
 def _into(step):
     """The slots whose buffers `step`'s kernel gets as out=, in order."""
-    if step.destroys:
-        return tuple(step.inputs[p] for p in step.destroys)
-    return (step.inputs[step.inplace],) if step.inplace >= 0 else ()
+    return tuple(step.inputs[p] for p in step.out_positions())
+
+
+def out_argument(buffers):
+    """The out= a kernel takes: one buffer, or a tuple of them."""
+    return buffers[0] if len(buffers) == 1 else tuple(buffers)
 
 
 class Executor:
@@ -78,18 +81,18 @@ class Executor:
     def enable_profiling(self):
         self.times = np.zeros((len(self.bound), 2))
 
-    def run(self, values, in_place=True):
+    def run(self, values):
         """Run all steps. `values` is a list of slots with inputs, constants and variables
-        filled in; it is filled with every computed value. in_place=False (and the NaN
-        guard, which may still refuse the call): steps that would update variables in
-        place (`destroys`) write new buffers instead.
+        filled in; it is filled with every computed value. Under the NaN guard (which may
+        still refuse the call) steps that would update variables in place (`destroys`)
+        write new buffers instead.
 
         Raises:
             KernelError: a kernel failed (nothing is written back to variables).
             NanGuardError: (nan_guard on) a leaf or a step's output holds NaN or inf.
         """
-        if self.nan_guard or self.times is not None or not in_place:
-            return self._run_checked(values, in_place and not self.nan_guard)
+        if self.nan_guard or self.times is not None:
+            return self._run_checked(values)
         index = 0
         try:     # free in Python 3.11 when nothing raises: one handler for every step
             for kernel, inputs, output, free, into, fetch in self.bound:
@@ -107,7 +110,7 @@ class Executor:
             raise self._kernel_error(index, values, error) from error
         return values
 
-    def _run_checked(self, values, in_place):
+    def _run_checked(self, values):
         """The same loop, timing every kernel and/or checking every value (nan_guard)."""
         guard = self.nan_guard
         if guard:
@@ -115,12 +118,8 @@ class Executor:
         for index, (kernel, inputs, output, free, into, _) in enumerate(self.bound):
             args = [values[i] for i in inputs]
             extra = {}
-            if not in_place and self.plan.steps[index].destroys:
-                pass
-            elif len(into) == 1:
-                extra = {'out': values[into[0]]}
-            elif into:
-                extra = {'out': tuple([values[i] for i in into])}
+            if into and not (guard and self.plan.steps[index].destroys):
+                extra = {'out': out_argument([values[i] for i in into])}
             try:
                 if self.times is None:
                     values[output] = kernel(*args, **extra)

@@ -22,6 +22,13 @@ class Step:
     # (their new values): the kernel gets out=that buffer, or a tuple of them.
     destroys: list = field(default_factory=list)
 
+    def out_positions(self):
+        """The input positions whose buffers the kernel gets as out= (the destroyed
+        variables', else the reusable dying input's), in order."""
+        if self.destroys:
+            return list(self.destroys)
+        return [self.inplace] if self.inplace >= 0 else []
+
     def to_json(self):
         return {'kernel': self.kernel, 'attrs': self.attrs, 'inputs': self.inputs,
                 'output': self.output, 'label': self.label, 'free': self.free,

@@ -182,7 +182,9 @@ def warm(plan_json, shapes, max_bytes=None):
     arrays would hold more than `max_bytes` (default: MAX_BYTES or 64 times the largest
     input, whichever is larger) is skipped: a wrong guess of a None dimension must not
     allocate gigabytes."""
+    from .executor import out_argument
     from .kernels import get_kernel
+    from .plan import Step
     if max_bytes is None:
         inputs = [_nbytes(shapes[slot]) for _, slot in plan_json['inputs']]
         max_bytes = max([MAX_BYTES] + [64 * size for size in inputs])
@@ -193,14 +195,10 @@ def warm(plan_json, shapes, max_bytes=None):
         try:
             kernel = get_kernel(step['kernel'], step['attrs'])
             args = [np.zeros(shapes[i][0], shapes[i][1]) for i in step['inputs']]
-            # The buffers the call passes as out= (a dying input's, or the variables' a
-            # step updates in place): kernels given one compile other loops.
-            into = step.get('destroys') or (
-                [step['inplace']] if step.get('inplace', -1) >= 0 else [])
-            if len(into) == 1:
-                kernel(*args, out=args[into[0]])
-            elif into:
-                kernel(*args, out=tuple(args[p] for p in into))
+            # The buffers the call passes as out= (kernels given one compile other loops).
+            into = Step(**step).out_positions()
+            if into:
+                kernel(*args, out=out_argument([args[p] for p in into]))
             else:
                 kernel(*args)
         except Exception:       # noqa: BLE001 - a step that fails on zeros warms nothing

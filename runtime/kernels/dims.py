@@ -8,26 +8,20 @@ from .registry import register
 @register('expand_dims')
 def expand_dims(axes):
     """Factory: x -> np.expand_dims(x, axes), as a reshape (a view; in a training step
-    np.expand_dims' argument handling cost 14-16 us per call, its caches cold)."""
+    np.expand_dims' argument handling cost 14-16 us per call, its caches cold). The
+    result's pattern of new axes is numpy's, found once per input rank."""
     axes = tuple(axes)
+    patterns = {}
 
     def run(x):
         x = np.asarray(x)
-        ndim = x.ndim + len(axes)
-        positions = sorted(a % ndim if -ndim <= a < ndim else _axis_error(a, ndim)
-                           for a in axes)
-        if len(set(positions)) != len(positions):
-            raise ValueError(f"expand_dims: repeated axis in {axes}")
-        shape = list(x.shape)
-        for position in positions:
-            shape.insert(position, 1)
-        return x.reshape(shape)
+        new = patterns.get(x.ndim)
+        if new is None:      # numpy checks the axes (AxisError, repeated axis)
+            shape = np.expand_dims(np.empty((2,) * x.ndim), axes).shape
+            new = patterns[x.ndim] = [d == 1 for d in shape]
+        dims = iter(x.shape)
+        return x.reshape([1 if one else next(dims) for one in new])
     return run
-
-
-def _axis_error(axis, ndim):
-    raise np.exceptions.AxisError(f"expand_dims: axis {axis} is out of bounds for a "
-                                  f"result of {ndim} dimensions")
 
 
 @register('squeeze')
