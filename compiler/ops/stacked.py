@@ -9,6 +9,9 @@ view, so the stacked buffer is written once and read in place.
 - GemmUpdate: (beta * z + alpha * op(a) @ op(b), p + that), the SGD update: the new
   velocity m' = momentum * m - lr * g and the new parameter p + m', in one GEMM pass
   (built by the epilogue pass, compiler/rewrite/pairs.py).
+- ScaledUpdate: (beta * z + alpha * s, p + that), the same update when the gradient s is
+  not a product: a bias's (s the sum of g over its leading axes, the batch) or any
+  other gradient of the variable's shape (s = g), in one pass and one kernel call.
 """
 import numpy as np
 
@@ -62,3 +65,57 @@ class GemmUpdate(Gemm):
     def grad(self, inputs, out, g):
         g_v, g_sum = Part(index=0)(g), Part(index=1)(g)
         return super().grad(inputs[:5], None, g_v + g_sum) + [g_sum]
+
+
+@register_op
+class ScaledUpdate(Op):
+    """Stacked (v, p + v) where v = beta * z + alpha * s: s is g summed over its first
+    `summed` axes (g itself when summed is 0) and has z's shape; p has z's shape and
+    dtype; alpha and beta are 0-d, and `negate_alpha` / `negate_beta` flip their signs.
+    Output shape (2,) + z.shape."""
+
+    params = ('summed', 'negate_alpha', 'negate_beta')
+    kernel = 'scaled_update'
+
+    def infer(self, z, g, alpha, beta, p):
+        dtype, summed = z.dtype, self.summed
+        if not (isinstance(summed, int) and 0 <= summed <= g.ndim) or \
+                tuple(g.shape[summed:]) != tuple(z.shape) or g.dtype != dtype:
+            raise ValueError(f"{self.describe()}: expected g of shape (...) + z's shape "
+                             f"{z.shape} with {summed} leading axes summed, and z's dtype "
+                             f"{dtype}, received {g.dtype} {g.shape}")
+        for name, scalar in (('alpha', alpha), ('beta', beta)):
+            if scalar.shape != () or scalar.dtype != dtype:
+                raise ValueError(f"{self.describe()}: expected a 0-d {dtype} {name}, "
+                                 f"received {scalar.dtype} {scalar.shape}")
+        if p.shape != z.shape or p.dtype != dtype:
+            raise ValueError(f"{self.describe()}: expected p of z's shape and dtype, "
+                             f"{dtype} {z.shape}, received {p.dtype} {p.shape}")
+        return (2,) + tuple(z.shape), dtype
+
+    def signed(self, alpha, beta):
+        """The scalars with their signs applied (tensors or arrays)."""
+        return (-alpha if self.negate_alpha else alpha, -beta if self.negate_beta else beta)
+
+    def reference(self, z, g, alpha, beta, p):
+        alpha, beta = self.signed(alpha, beta)
+        s = np.sum(g, axis=tuple(range(self.summed)), dtype=g.dtype) if self.summed else g
+        v = (beta * z + alpha * s).astype(z.dtype, copy=False)
+        return np.stack([v, p + v]).astype(v.dtype, copy=False)
+
+    def grad(self, inputs, out, g_out):
+        z, g, alpha, beta, _ = inputs
+        signed_alpha, signed_beta = (B.neg(alpha) if self.negate_alpha else alpha,
+                                     B.neg(beta) if self.negate_beta else beta)
+        g_sum = Part(index=1)(g_out)
+        g_v = Part(index=0)(g_out) + g_sum
+        s = B.reduce_sum(g, axes=tuple(range(self.summed))) if self.summed else g
+        grad_g = signed_alpha * g_v
+        if self.summed:
+            grad_g = B.broadcast_like(grad_g, g)
+        grad_alpha, grad_beta = B.reduce_sum(g_v * s), B.reduce_sum(g_v * z)
+        if self.negate_alpha:
+            grad_alpha = B.neg(grad_alpha)
+        if self.negate_beta:
+            grad_beta = B.neg(grad_beta)
+        return [signed_beta * g_v, grad_g, grad_alpha, grad_beta, g_sum]

@@ -13,8 +13,8 @@ OUT_KERNELS = {'elementwise'}
 # Kernels with stacked results (a (k,) + shape array read back by 'part' views) that write
 # them into k separate buffers given as out=(buffer 0, ..., buffer k-1) and then return
 # that tuple; the value lists, per result, the input position of the same shape whose
-# buffer may take it (gemm_update: v into z's, p + v into p's).
-STACKED_OUT_KERNELS = {'gemm_update': (0, 5)}
+# buffer may take it (gemm_update, scaled_update: v into z's, p + v into p's).
+STACKED_OUT_KERNELS = {'gemm_update': (0, 5), 'scaled_update': (0, 4)}
 
 
 class UnknownKernelError(KeyError, ValueError):

@@ -11,7 +11,7 @@ from compiler import builders as B
 from compiler.ops.crossentropy import SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad
 from compiler.ops.movement import Pad, Crop
 from compiler.ops.nn import Conv2DGradInput, Conv2DGradFilter
-from compiler.ops.stacked import GemmUpdate, Part
+from compiler.ops.stacked import GemmUpdate, Part, ScaledUpdate
 from compiler.ops.weighted import ScaleByNonzeroCount, WeightedMean
 from compiler.ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
                                    Conv2DGradInputRegion, Gemm, MatMulBiasAct,
@@ -35,6 +35,11 @@ def _gemm(transpose_a, transpose_b, negate_alpha, negate_beta):
     op = Gemm(transpose_a=transpose_a, transpose_b=transpose_b, negate_alpha=negate_alpha,
               negate_beta=negate_beta)
     return lambda z, a, b, alpha, beta: op(z, a, b, alpha, beta)
+
+
+def _scaled_update(summed, negate_alpha, negate_beta):
+    op = ScaledUpdate(summed=summed, negate_alpha=negate_alpha, negate_beta=negate_beta)
+    return lambda z, g, alpha, beta, p: op(z, g, alpha, beta, p)
 
 
 def _gemm_update(transpose_a, transpose_b, negate_alpha, negate_beta):
@@ -209,6 +214,12 @@ SPECS = [
     Spec('GemmUpdate', _gemm_update(False, True, True, False),
          [(3, 5), (3, 4), (5, 4), (), (), (3, 5)], batch_none=False),
     Spec('Part', lambda x: Part(index=1)(x), [(3, 2, 4)], batch_none=False),
+    Spec('ScaledUpdate', _scaled_update(0, True, False), [(3, 5), (3, 5), (), (), (3, 5)],
+         batch_none=False),
+    Spec('ScaledUpdate', _scaled_update(1, False, True), [(5,), (4, 5), (), (), (5,)],
+         batch_none=False),
+    Spec('ScaledUpdate', _scaled_update(2, True, True), [(3,), (2, 4, 3), (), (), (3,)],
+         batch_none=False),
     Spec('MaxPool2DReluGrad', lambda y, g: MaxPool2DReluGrad(
         pool_size=(2, 2), strides=(2, 2), padding='valid')(y, g),
         [(2, 6, 7, 3), (2, 3, 3, 3)], grad=False),
