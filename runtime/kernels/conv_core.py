@@ -55,7 +55,7 @@ def im2col(x, n0, n1, geo, region, cols):
                 row += 1
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def im2col_narrow(x, n0, n1, geo, region, cols):
     """im2col for inputs with a few channels (the first layer: 1): per output row and
     tap, one pass over the row's pixels (per-pixel patch loops cost ~2x more here)."""
@@ -212,7 +212,7 @@ def forward_driver(state, slot, x, w2, bias, act, geo, region, chunk, scratch, o
         last = finish_task(state, ntasks) or last
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def place_tile(tile, images, region, out, n0):
     """out[n0 + n] = the tile read as (images, rows, cols, F) in its top-left region, zero
     elsewhere."""

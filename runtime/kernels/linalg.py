@@ -63,7 +63,7 @@ def set_blas_threads(count):
     return done
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _scale_rows(z, beta, r0, r1, c0, c1, out):
     """out[r0:r1, c0:c1] = beta * z[r0:r1, c0:c1], elementwise (0 * inf is NaN)."""
     for r in range(r0, r1):
@@ -74,7 +74,7 @@ def _scale_rows(z, beta, r0, r1, c0, c1, out):
             target[c] = beta * source[c]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _scale_rows_in_place(beta, r0, r1, c0, c1, out):
     """out[r0:r1, c0:c1] *= beta (one array: the loop vectorises, which it does not when
     reading and writing one buffer through two arrays)."""
@@ -84,7 +84,7 @@ def _scale_rows_in_place(beta, r0, r1, c0, c1, out):
             target[c] = beta * target[c]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _add_rows_in_place(value, r0, r1, c0, c1, out):
     """out[r0:r1, c0:c1] += value there."""
     for r in range(r0, r1):
@@ -93,7 +93,7 @@ def _add_rows_in_place(value, r0, r1, c0, c1, out):
             target[c] = target[c] + second[c]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _mask_rows(mask, r0, r1, c0, c1, out):
     """out[r0:r1, c0:c1] *= (mask > 0) there (a multiplication: inf * 0 stays NaN)."""
     zero, one = out.dtype.type(0), out.dtype.type(1)
@@ -103,7 +103,7 @@ def _mask_rows(mask, r0, r1, c0, c1, out):
             target[c] = target[c] * (one if keep[c] > 0 else zero)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _add_rows(addend, value, r0, r1, c0, c1, out):
     """out[r0:r1, c0:c1] = addend + value there."""
     for r in range(r0, r1):
@@ -112,7 +112,7 @@ def _add_rows(addend, value, r0, r1, c0, c1, out):
             target[c] = first[c] + second[c]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, addend, r0,
                   r1, c0, c1, out, total):
     """out[r0:r1, c0:c1] = act(beta * z + alpha * op(a) @ op(b) + bias) * (mask > 0) for
@@ -212,8 +212,9 @@ def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.
         np.array([alpha, beta], a.dtype)
     count = threads.threads()
     if work < PARALLEL_MIN_WORK or count == 1 or max(rows, cols) < 2 * MIN_BLOCK:
-        _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, addend,
-                      0, rows, 0, cols, out, total)
+        # One task on this thread, through the driver: the block is compiled only there.
+        _matmul_driver(np.zeros(2, np.int64), 0, a, b, transpose_a, transpose_b, z, scales,
+                       bias, act, mask, addend, rows, cols, out, total)
         return result
     # Split the longer side: one block per thread (measured best for the MLPs' products),
     # two per thread for big products (balance when a thread is slowed down).

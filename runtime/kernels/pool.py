@@ -30,7 +30,7 @@ def _window(index, stride, pad, size, extent):
     return max(start, 0), min(start + size, extent)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _maxpool_images(x, geo, n0, n1, out):
     kh, kw, sh, sw, _, _, pad_top, pad_left = geo
     height, width, channels = x.shape[1], x.shape[2], x.shape[3]
@@ -51,7 +51,7 @@ def _maxpool_images(x, geo, n0, n1, out):
                                 best[c] = value
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _maxpool_grad_images(x, g, geo, relu, n0, n1, dx):
     """dx[n0:n1] = the pooled gradient routed to each window's first maximum (only where
     that maximum is > 0 when `relu`)."""
@@ -89,7 +89,7 @@ def _tiles(geo, x_shape, g_shape):
         g_shape[1] * kh <= x_shape[1] and g_shape[2] * kw <= x_shape[2]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _tiled_grad_images(x, g, kh, kw, relu, n0, n1, dx):
     """_maxpool_grad_images for windows that tile the input (stride = size, no padding):
     every cell of dx is written once, branch-free across channels (no zeroing pass)."""

@@ -68,7 +68,7 @@ def _out_shape(shape, axes, keepdims):
     return tuple(d for i, d in enumerate(shape) if i not in axes)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _sum_block(x, p, r0, r1, acc):
     """acc[q] = sum over r in [r0, r1) of x[p, r, q]."""
     acc[:] = 0
@@ -94,7 +94,7 @@ def _sum_driver(state, slot, x, step, parts):
         last = finish_task(state, ntasks) or last
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _max_rows(x, p0, p1, argmax, out, where):
     """out[p] (max) or where[p] (first argmax) over r of x[p, r, :]; NaN wins."""
     reduced, post = x.shape[1], x.shape[2]

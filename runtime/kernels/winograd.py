@@ -64,7 +64,7 @@ def transformed_filter(source, channels, memo):
     return u
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _pad_chunk(x, n0, n1, pad_top, pad_left, extent, xp):
     """xp[n - n0] = x[n] shifted by the padding, zero around it and outside the top-left
     `extent` (rows, cols) of x (a gradient known to be zero there)."""
@@ -85,7 +85,7 @@ def _pad_chunk(x, n0, n1, pad_top, pad_left, extent, xp):
                         line[c] = 0
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _input_transform(xp, images, tiles_hw, v):
     """v[t] = B^T d B of the 4x4 input block of tile t, B^T rows (1, 0, -1, 0),
     (0, 1, 1, 0), (0, -1, 1, 0), (0, 1, 0, -1). LLVM keeps this loop scalar (1.25 ms on
@@ -149,7 +149,7 @@ def _pixels(m, t, f, add, act):
     return p00, p01, p10, p11
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _output_transform(m, images, tiles_hw, region, bias, act, tile):
     """The 2x2 pixels A^T M A of each tile (A^T rows (1, 1, 1, 0), (0, 1, -1, -1)), plus
     bias, activation, into tile rows laid out (images, rows, cols, F) over `region`."""
@@ -225,7 +225,7 @@ def pools_tiles(pool, region):
     return tuple(pool[:6]) == (2, 2, 2, 2, 0, 0) and tuple(pool[6:]) == tiles_hw
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _product(x, u, pads, extent, n0, n1, tiles_hw, padded, v, m):
     """m = the 16 GEMMs of the transformed input tiles of images n0..n1 (x read as zero
     outside its top-left `extent`) with the transformed filter u."""
@@ -298,7 +298,7 @@ def winograd_pool_driver(state, slot, x, u, bias, act, pads, extent, region, poo
 # V . (A dY A^T) (per channel pair: 16 GEMMs V^T @ Gy summed over tiles), and
 # dw = G^T dU G.
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _gradient_transform(g, n0, n1, tiles_hw, region, gy):
     """gy[t] = A dY A^T of the 2x2 output-gradient block of tile t (zero outside the
     region), A rows (1, 0), (1, 1), (1, -1), (0, -1); vectorised over filters."""
