@@ -344,19 +344,20 @@ def narrow_driver(state, slot, x, w2, bias, act, g, geo, region, task_images, ch
         k = claim_task(state)
         if k >= ntasks:
             return last
-        if forward:
-            n0, n1 = k * chunk, min(images, (k + 1) * chunk)
-            tile = out2[n0 * per:n1 * per]
-            patches = scratch[slot, :tile.shape[0]]
+        # One call site of the (inlined) im2col_narrow: two doubled its compile. A forward
+        # task is one chunk; a gradient task, sub-chunks of its task_images images.
+        span = chunk if forward else task_images
+        start = k * span
+        stop = min(images, start + span)
+        for n0 in range(start, stop, chunk):
+            n1 = min(stop, n0 + chunk)
+            patches = scratch[slot, :(n1 - n0) * per]
             im2col_narrow(x, n0, n1, geo, region, patches)
-            gemm(patches, w2, tile, 0.0)
-            bias_act(tile, bias, act)
-        else:
-            stop = min(images, (k + 1) * task_images)
-            for n0 in range(k * task_images, stop, chunk):
-                n1 = min(stop, n0 + chunk)
-                patches = scratch[slot, :(n1 - n0) * per]
-                im2col_narrow(x, n0, n1, geo, region, patches)
+            if forward:
+                tile = out2[n0 * per:n1 * per]
+                gemm(patches, w2, tile, 0.0)
+                bias_act(tile, bias, act)
+            else:
                 gemm_tn(patches, g.reshape(-1, g.shape[3])[n0 * per:n1 * per], parts[k],
-                        0.0 if n0 == k * task_images else 1.0)
+                        0.0 if n0 == start else 1.0)
         last = finish_task(state, ntasks) or last
