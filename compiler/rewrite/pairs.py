@@ -130,8 +130,7 @@ def _scaled(term, v, only):
     scale of v's dtype, the product read only by v), else (term, None, v)."""
     if is_op(term, 'Mul') and only(term, v) and term.shape == v.shape:
         for base, scale in (term.inputs, reversed(term.inputs)):
-            if scale.shape == () and scale.dtype == v.dtype and base.shape != () or \
-                    scale.shape == () == base.shape and scale.dtype == v.dtype:
+            if scale.shape == () and scale.dtype == v.dtype:
                 return base, scale, term
     return term, None, v
 
