@@ -148,3 +148,21 @@ def test_bias_update_in_place_equals_the_unfused_graph_bit_for_bit(momentum, mon
         assert variables[1].value is bias and variables[3].value is moment   # in place
         for mine, theirs in zip(variables, reference):
             np.testing.assert_array_equal(mine.get_value(), theirs.get_value())
+
+
+def test_under_the_nan_guard_a_refused_call_leaves_the_bias_alone():
+    x = ir.placeholder((None, 3), 'float32', name='x')
+    b = ir.Variable(np.zeros(3, 'float32'), name='b')
+    m = ir.Variable(np.ones(3, 'float32'), name='m')
+    lr = ir.Variable(np.array(0.1, 'float32'), name='lr')
+    v = 0.5 * m - lr * B.reduce_sum(x, axes=(0,))
+    f = function([x], [], updates=[(m, v), (b, b + v)], nan_guard=True)
+    assert [s.kernel for s in f.plan.steps if s.kernel == 'scaled_update']
+    f([np.ones((2, 3), 'float32')])
+    np.testing.assert_allclose(m.get_value(), 0.5 - 0.2)
+    np.testing.assert_allclose(b.get_value(), 0.5 - 0.2)
+    before = b.get_value(), m.get_value()
+    with pytest.raises(FloatingPointError, match='NaN guard'):
+        f([np.full((2, 3), np.nan, 'float32')])
+    np.testing.assert_array_equal(b.get_value(), before[0])
+    np.testing.assert_array_equal(m.get_value(), before[1])
