@@ -14,10 +14,15 @@ training step, each a Python call of a few microseconds. Here it is one op each 
 
 (the count is piecewise constant: its derivative is 0 wherever it exists). s and w have
 one shape; all weights 0 gives 0 / 0, NaN, as Keras's formula does.
+
+With the softmax cross-entropy as the scores (categorical cross-entropy, the usual loss),
+the epilogue pass joins each pair into one op: WeightedSoftmaxCrossEntropy(z, y, w) and
+WeightedSoftmaxCrossEntropyGrad(z, y, x, w, g).
 """
 import numpy as np
 
 from .base import Op, register_op
+from .crossentropy import SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad, _check_pair
 from .. import builders as B
 
 
@@ -79,3 +84,59 @@ class ScaleByNonzeroCount(Op):
         count = B.reduce_sum(B.cast(B.not_equal(w, B.zeros_like(w)), x.dtype))
         return [ScaleByNonzeroCount()(h, w, g), B.zeros_like(w),
                 B.reduce_sum(h * x) / count]
+
+
+def _check_rows(op, z, y, x):
+    """Raise ValueError unless z, y are logits and targets and x has z's row shape."""
+    _check_pair(op, z, y)
+    expected = z.shape[:-1]
+    if x.dtype != z.dtype or x.ndim != len(expected) or any(
+            a is not None and b is not None and a != b for a, b in zip(x.shape, expected)):
+        raise ValueError(f"{op.describe()}: expected per-row values of shape {expected} "
+                         f"and dtype {z.dtype}, received {x.dtype} {x.shape}")
+
+
+@register_op
+class WeightedSoftmaxCrossEntropy(Op):
+    """WeightedMean(SoftmaxCrossEntropy(z, y), w): Keras's sample-weighted categorical
+    cross-entropy of logits z as one op (built by the epilogue pass,
+    compiler/rewrite/losses.py): one kernel call instead of two."""
+
+    kernel = 'weighted_softmax_crossentropy'
+
+    def infer(self, z, y, w):
+        _check_rows(self, z, y, w)
+        return (), z.dtype
+
+    def reference(self, z, y, w):
+        return WeightedMean().reference(SoftmaxCrossEntropy().reference(z, y), w)
+
+    def grad(self, inputs, out, g):
+        z, y, w = inputs
+        scores = SoftmaxCrossEntropy()(z, y)
+        return (SoftmaxCrossEntropy().grad([z, y], scores, ScaleByNonzeroCount()(w, w, g)) +
+                [ScaleByNonzeroCount()(scores, w, g)])
+
+
+@register_op
+class WeightedSoftmaxCrossEntropyGrad(Op):
+    """SoftmaxCrossEntropyGrad(z, y, ScaleByNonzeroCount(x, w, g)): the gradient of the
+    weighted cross-entropy with respect to the logits as one op (one kernel call instead
+    of two)."""
+
+    kernel = 'weighted_softmax_crossentropy_grad'
+
+    def infer(self, z, y, x, w, g):
+        _check_rows(self, z, y, x)
+        ScaleByNonzeroCount().infer(x, w, g)
+        return z.shape, z.dtype
+
+    def reference(self, z, y, x, w, g):
+        scale = ScaleByNonzeroCount().reference(x, w, g)
+        return SoftmaxCrossEntropyGrad().reference(z, y, scale)
+
+    def grad(self, inputs, out, h):
+        z, y, x, w, g = inputs
+        scale = ScaleByNonzeroCount()(x, w, g)
+        dz, dy, dscale = SoftmaxCrossEntropyGrad().grad([z, y, scale], None, h)
+        return [dz, dy] + ScaleByNonzeroCount().grad([x, w, g], scale, dscale)

@@ -17,6 +17,8 @@ the node that ends the pattern; inner nodes must have no other reader:
                                                   -> Parts of GemmUpdate (v, p + v)
 - pair_scaled_updates (pairs.py): p + v, v = t * z +/- s * g (or s * Sum(g) over g's
   leading axes: a bias's gradient), v also read elsewhere -> Parts of ScaledUpdate
+- fuse_weighted_losses (losses.py): the weighted softmax cross-entropy and its logits'
+  gradient, two ops each            -> one op each
 
 Then `restrict_regions` lets a convolution compute only what a following valid max pooling
 reads (a 7x7 map pooled 2x2 to 3x3: its top-left 6x6), and the convolution gradients skip
@@ -37,6 +39,7 @@ from ..ops.elementwise import Greater
 from ..ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
                             Conv2DGradInputRegion, Gemm, MatMulBiasAct, MatMulReluGrad,
                             MaxPool2DReluGrad, covered)
+from .losses import fuse_weighted_losses
 from .pairs import pair_gemm_updates, pair_scaled_updates
 from .patterns import is_constant, is_op, readers as _readers
 
@@ -361,4 +364,5 @@ def fuse_epilogues(roots, log):
     roots = _Fuser(roots, log).run()
     roots = pair_gemm_updates(roots, log)
     roots = pair_scaled_updates(roots, log)
+    roots = fuse_weighted_losses(roots, log)
     return restrict_regions(roots, log)

@@ -12,7 +12,8 @@ from compiler.ops.crossentropy import SoftmaxCrossEntropy, SoftmaxCrossEntropyGr
 from compiler.ops.movement import Pad, Crop
 from compiler.ops.nn import Conv2DGradInput, Conv2DGradFilter
 from compiler.ops.stacked import GemmUpdate, Part, ScaledUpdate
-from compiler.ops.weighted import ScaleByNonzeroCount, WeightedMean
+from compiler.ops.weighted import (ScaleByNonzeroCount, WeightedMean, WeightedSoftmaxCrossEntropy,
+                                   WeightedSoftmaxCrossEntropyGrad)
 from compiler.ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
                                    Conv2DGradInputRegion, Gemm, MatMulBiasAct,
                                    MatMulReluGrad, MaxPool2DReluGrad)
@@ -146,6 +147,13 @@ SPECS = [
          [(5,), (5,), ()], domain=(0.5, 2.0)),
     Spec('SoftmaxCrossEntropyGrad', lambda z, y, g: SoftmaxCrossEntropyGrad()(z, y, g),
          [(4, 5), (4, 5), (4,)], domain=(-2.0, 2.0), batch_none=False),
+    Spec('WeightedSoftmaxCrossEntropy', lambda z, y, w: WeightedSoftmaxCrossEntropy()(z, y, w),
+         [(4, 5), (4, 5), (4,)], domain=(0.5, 2.0)),
+    Spec('WeightedSoftmaxCrossEntropy', lambda z, y, w: WeightedSoftmaxCrossEntropy()(z, y, w),
+         [(2, 3, 4), (4,), (2, 3)], domain=(-2.0, -0.5)),
+    Spec('WeightedSoftmaxCrossEntropyGrad', lambda z, y, x, w, g:
+         WeightedSoftmaxCrossEntropyGrad()(z, y, x, w, g),
+         [(4, 5), (4, 5), (4,), (4,), ()], domain=(0.5, 2.0), batch_none=False),
     Spec('Conv2D', _conv((1, 1), 'same'), [(2, 5, 6, 3), (3, 3, 3, 4)],
          covers=('Conv2DGradInput', 'Conv2DGradFilter')),
     Spec('Conv2D', _conv((2, 2), 'same'), [(2, 7, 6, 2), (3, 3, 2, 3)]),

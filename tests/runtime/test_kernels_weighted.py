@@ -43,3 +43,41 @@ def test_shapes_that_differ_are_refused_naming_both():
         get_kernel('weighted_mean', {})(s, w)
     with pytest.raises(ValueError, match='scale_by_nonzero_count: scores of shape'):
         get_kernel('scale_by_nonzero_count', {})(s, w, np.array(1.0, 'float32'))
+
+
+def _unfused(z, y, w, g):
+    """The four kernels the graph runs without fuse_weighted_losses."""
+    scores = get_kernel('softmax_crossentropy', {})(z, y)
+    loss = get_kernel('weighted_mean', {})(scores, w)
+    scale = get_kernel('scale_by_nonzero_count', {})(w, w, g)
+    return loss, get_kernel('softmax_crossentropy_grad', {})(z, y, scale)
+
+
+@pytest.mark.parametrize('shape', [(7, 10), (2, 3, 4), (0, 5), (3, 0)])
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_joined_cross_entropy_kernels_equal_the_four_they_replace(shape, dtype):
+    rng = np.random.RandomState(0)
+    z = (3 * rng.randn(*shape)).astype(dtype)
+    y = rng.rand(*shape).astype(dtype)
+    w = rng.rand(*shape[:-1]).astype(dtype)
+    if w.size:
+        w.reshape(-1)[0] = 0.0
+    g = np.array(0.7, dtype)
+    loss, grad = _unfused(z, y, w, g)
+    fused_loss = get_kernel('weighted_softmax_crossentropy', {})(z, y, w)
+    fused_grad = get_kernel('weighted_softmax_crossentropy_grad', {})(z, y, w, w, g)
+    assert fused_loss.shape == () and fused_loss.dtype == dtype
+    np.testing.assert_array_equal(fused_loss, loss)
+    assert fused_grad.shape == shape and fused_grad.dtype == dtype
+    np.testing.assert_array_equal(fused_grad, grad)
+
+
+def test_joined_cross_entropy_kernels_name_mismatched_weights():
+    z = np.zeros((4, 3), 'float32')
+    with pytest.raises(ValueError, match=r'weighted_softmax_crossentropy: scores of shape '
+                       r'\(4,\) and sample weights of shape \(5,\) differ'):
+        get_kernel('weighted_softmax_crossentropy', {})(z, z, np.ones(5, 'float32'))
+    with pytest.raises(ValueError, match=r'weighted_softmax_crossentropy_grad: scores of '
+                       r'shape \(4,\) and sample weights of shape \(3,\) differ'):
+        get_kernel('weighted_softmax_crossentropy_grad', {})(
+            z, z, np.ones(3, 'float32'), np.ones(3, 'float32'), np.array(1, 'float32'))

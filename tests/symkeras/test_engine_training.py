@@ -214,8 +214,9 @@ def test_sample_weights_change_the_loss():
 
 
 def test_the_fused_weighted_loss_matches_kerass_formula(monkeypatch):
-    """The loss with sample weights runs as one WeightedMean op (and one gradient op);
-    losses and updated weights equal those of Keras's formula built from primitives."""
+    """The loss with sample weights runs as one op (WeightedMean joined with the
+    cross-entropy, and one gradient op); losses and updated weights equal those of Keras's
+    formula built from primitives."""
     from symkeras.engine import training_utils
     x, _, y = separable(8)
     weights = np.array([0.5, 2, 0, 1, 3, 0, 1, 1], dtype='float32')
@@ -230,7 +231,9 @@ def test_the_fused_weighted_loss_matches_kerass_formula(monkeypatch):
     for a, b in zip(fused.get_weights(), plain.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
     kernels = [[s.kernel for s in m.train_function.plan.steps] for m in (fused, plain)]
-    assert 'weighted_mean' in kernels[0] and 'weighted_mean' not in kernels[1]
+    # The weighted mean, joined with the cross-entropy (compiler/rewrite/losses.py).
+    assert 'weighted_softmax_crossentropy' in kernels[0]
+    assert not {'weighted_mean', 'weighted_softmax_crossentropy'} & set(kernels[1])
     assert len(kernels[0]) < len(kernels[1]) - 6
 
 
