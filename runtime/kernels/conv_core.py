@@ -121,7 +121,7 @@ def col2im_add(dcols, n0, n1, geo, region, dx):
                 row += 1
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def bias_act(tile, bias, act):
     """tile = act(tile + bias) in place (bias empty: none; act 1: relu)."""
     rows, filters = tile.shape

@@ -118,7 +118,7 @@ def kernel_softmax(axis=-1):
 
 # Softmax cross-entropy -----------------------------------------------------------------
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _row_shift(z, r):
     """(max of row r, log of sum(exp(z[r] - max)))."""
     cols = z.shape[1]
