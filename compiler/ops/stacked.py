@@ -105,8 +105,7 @@ class ScaledUpdate(Op):
 
     def grad(self, inputs, out, g_out):
         z, g, alpha, beta, _ = inputs
-        signed_alpha, signed_beta = (B.neg(alpha) if self.negate_alpha else alpha,
-                                     B.neg(beta) if self.negate_beta else beta)
+        signed_alpha, signed_beta = self.signed(alpha, beta)
         g_sum = Part(index=1)(g_out)
         g_v = Part(index=0)(g_out) + g_sum
         s = B.reduce_sum(g, axes=tuple(range(self.summed))) if self.summed else g

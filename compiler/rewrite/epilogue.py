@@ -34,14 +34,14 @@ cast(relu(p) > 0) (the same values: relu(p) > 0 exactly when p > 0), so that the
 pre-activation p has no reader left but the relu and can stay inside the fused kernel.
 """
 from ..graph import rebuild
-from ..ir import constant, toposort
+from ..ir import toposort
 from ..ops.elementwise import Greater
 from ..ops.fused_nn import (Conv2DBiasAct, Conv2DBiasActPool, Conv2DGradFilterRegion,
                             Conv2DGradInputRegion, Gemm, MatMulBiasAct, MatMulReluGrad,
                             MaxPool2DReluGrad, covered)
 from .losses import fuse_weighted_losses
 from .pairs import pair_gemm_updates, pair_scaled_updates
-from .patterns import is_constant, is_op, readers as _readers
+from .patterns import is_constant, is_op, or_one, readers as _readers
 
 ACTIVATIONS = {'Relu': 'relu'}
 CORES = ('Conv2D', 'MatMul')
@@ -234,7 +234,7 @@ class _Fuser:
             op = Gemm(transpose_a=core.op.transpose_a, transpose_b=core.op.transpose_b,
                       negate_alpha=subtract and position == 1,
                       negate_beta=subtract and position == 0)
-            inputs = [z, *core.inputs, _or_one(alpha, node.dtype), _or_one(beta, node.dtype)]
+            inputs = [z, *core.inputs, or_one(alpha, node.dtype), or_one(beta, node.dtype)]
             fused = _named(op(*[self.new.get(i.id, i) for i in inputs]), node)
             self.log.append(('epilogue', 'fuse_gemm', f"{core.name} -> {node.name}: "
                              f"{op.describe()}"))
@@ -266,10 +266,6 @@ class _Fuser:
 
 def _is_scale(node, dtype):
     return node.shape == () and node.dtype == dtype
-
-
-def _or_one(scale, dtype):
-    return constant(1, dtype) if scale is None else scale
 
 
 def _mask_of(node, dtype):

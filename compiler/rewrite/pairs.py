@@ -12,9 +12,9 @@ most of the add's cost (reading p, writing the sum) remains. Runs in the epilogu
 after fuse_gemm.
 """
 from ..graph import rebuild
-from ..ir import constant, toposort
+from ..ir import toposort
 from ..ops.stacked import GemmUpdate, Part, ScaledUpdate
-from .patterns import is_op, readers as find_readers
+from .patterns import is_op, or_one, readers as find_readers
 
 
 def _pair(add, gemm, other):
@@ -84,7 +84,7 @@ def pair_scaled_updates(roots, log):
             z, g, alpha, beta, summed, negate_alpha, negate_beta = found
             op = ScaledUpdate(summed=summed, negate_alpha=negate_alpha,
                               negate_beta=negate_beta)
-            fused = op(z, g, _or_one(alpha, v), _or_one(beta, v), other)
+            fused = op(z, g, or_one(alpha, v.dtype), or_one(beta, v.dtype), other)
             fused.name, fused.source = node.name, node.source
             velocity, total = Part(index=0)(fused), Part(index=1)(fused)
             velocity.name, velocity.source = v.name, v.source
@@ -133,7 +133,3 @@ def _scaled(term, v, only):
             if scale.shape == () and scale.dtype == v.dtype:
                 return base, scale, term
     return term, None, v
-
-
-def _or_one(scale, like):
-    return constant(1, like.dtype) if scale is None else scale

@@ -41,3 +41,9 @@ def readers(order, roots):
     for root in roots:
         found[root.id].append(None)
     return found
+
+
+def or_one(scale, dtype):
+    """scale, or a constant 1 of `dtype` when it is None (an optional GEMM-style scale)."""
+    from ..ir import constant
+    return constant(1, dtype) if scale is None else scale
