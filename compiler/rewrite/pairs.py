@@ -17,17 +17,15 @@ from ..ops.stacked import GemmUpdate, Part, ScaledUpdate
 from .patterns import is_op, or_one, readers as find_readers
 
 
-def _pair(add, gemm, other):
-    """(stacked, v part, sum part) for add = other + gemm."""
-    op = gemm.op
-    fused = GemmUpdate(transpose_a=op.transpose_a, transpose_b=op.transpose_b,
-                       negate_alpha=op.negate_alpha, negate_beta=op.negate_beta)(
-        *gemm.inputs, other)
+def _replace_by_parts(fused, v, add, replace, log, rule):
+    """Name the stacked `fused` (v, p + v) after `add`, and record its two Parts as the
+    replacements of v and of add = p + v."""
     fused.name, fused.source = add.name, add.source
     velocity, total = Part(index=0)(fused), Part(index=1)(fused)
-    velocity.name, velocity.source = gemm.name, gemm.source
+    velocity.name, velocity.source = v.name, v.source
     total.name, total.source = add.name, add.source
-    return fused, velocity, total
+    replace[v.id], replace[add.id] = velocity, total
+    log.append(('epilogue', rule, f"{v.name} -> {add.name}: {fused.op.describe()}"))
 
 
 def pair_gemm_updates(roots, log):
@@ -45,11 +43,12 @@ def pair_gemm_updates(roots, log):
                     other.dtype != gemm.dtype or node.shape != gemm.shape or \
                     any(i.id in replace for i in (*gemm.inputs, other)):
                 continue
-            fused, velocity, total = _pair(node, gemm, other)
-            replace[gemm.id], replace[node.id] = velocity, total
+            op = gemm.op
+            fused = GemmUpdate(transpose_a=op.transpose_a, transpose_b=op.transpose_b,
+                               negate_alpha=op.negate_alpha, negate_beta=op.negate_beta)(
+                *gemm.inputs, other)
+            _replace_by_parts(fused, gemm, node, replace, log, 'pair_gemm_update')
             paired.add(gemm.id)
-            log.append(('epilogue', 'pair_gemm_update',
-                        f"{gemm.name} -> {node.name}: {fused.op.describe()}"))
             break
     if not replace:
         return list(roots)
@@ -85,13 +84,7 @@ def pair_scaled_updates(roots, log):
             op = ScaledUpdate(summed=summed, negate_alpha=negate_alpha,
                               negate_beta=negate_beta)
             fused = op(z, g, or_one(alpha, v.dtype), or_one(beta, v.dtype), other)
-            fused.name, fused.source = node.name, node.source
-            velocity, total = Part(index=0)(fused), Part(index=1)(fused)
-            velocity.name, velocity.source = v.name, v.source
-            total.name, total.source = node.name, node.source
-            replace[v.id], replace[node.id] = velocity, total
-            log.append(('epilogue', 'pair_scaled_update',
-                        f"{v.name} -> {node.name}: {op.describe()}"))
+            _replace_by_parts(fused, v, node, replace, log, 'pair_scaled_update')
             break
     if not replace:
         return list(roots)
