@@ -132,6 +132,15 @@ def finish_task(state, ntasks):
     return _fetch_add(state, 1) == ntasks - 1
 
 
+@njit(cache=True, nogil=True, error_model="numpy", inline='always')
+def wait_finished(state, count):
+    """Spin until at least `count` tasks have finished (a barrier inside a driver whose
+    later tasks read what its first `count` tasks wrote: tasks are claimed in order, so
+    those are claimed by running threads, which finish them)."""
+    while _load(state, 1) < count:
+        _pause()
+
+
 class _Job:
     def __init__(self, driver, ntasks, args):
         self.driver, self.ntasks, self.args = driver, ntasks, args
