@@ -53,6 +53,53 @@ def test_hand_over_posts_to_every_worker_and_waits_only_for_a_claim():
     assert posted.tolist() == [0, 2, 1]
 
 
+def test_park_and_wait_parked_follow_the_job_counts():
+    """A worker parks after job n (parked[slot] = n) and spins for job n + 1; the caller's
+    wait_parked returns True once every worker has parked after its job, else after its
+    spins."""
+    posted, parked = np.array([0, 3, 3], np.int64), np.zeros(3, np.int64)
+    assert not threads.park(posted, parked, 1, 3, 100)        # no new job: spins out
+    assert parked.tolist() == [0, 3, 0]
+    assert not threads.wait_parked(parked, 3, 3, 100)         # slot 2 not back yet
+    assert threads.park(posted, parked, 2, 2, 1 << 20)        # job 3 is waiting for it
+    assert parked.tolist() == [0, 3, 2]
+    threads.park(posted, parked, 2, 3, 10)
+    assert threads.wait_parked(parked, 3, 3, 1 << 20)
+
+
+def test_after_a_shared_job_the_caller_waits_for_the_worker_to_park(monkeypatch):
+    """When the worker took a task of a handed-over job, the caller returns once the
+    worker is back in its spin for the next job number (so the two never wait for the GIL
+    on each other); when it did not, or the job was not handed over, it does not wait."""
+    calls = []
+    original = threads.wait_parked
+
+    def spy(parked, count, target, spins):
+        back = original(parked, count, target, spins)
+        calls.append((target, back, int(parked[1])))
+        return back
+    monkeypatch.setattr(threads, 'wait_parked', spy)
+    previous = threads.set_threads(2)
+    try:
+        for wait_for_worker in (False, True):
+            for ntasks in (2, 64):
+                for _ in range(10):
+                    del calls[:]
+                    who = np.zeros(ntasks, np.int64)
+                    threads.run(_record, ntasks, ntasks, who, -1,
+                                wait_for_worker=wait_for_worker)
+                    assert (who >= 1).all()
+                    pool = threads._pool
+                    if not wait_for_worker:
+                        assert calls == []
+                    elif calls:
+                        target, back, parked = calls[0]
+                        assert target == pool.posted[1]
+                        assert not back or parked >= target
+    finally:
+        threads.set_threads(previous)
+
+
 def test_an_error_in_a_task_reaches_the_caller_and_the_pool_survives():
     previous = threads.set_threads(2)
     try:
