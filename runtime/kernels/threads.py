@@ -121,19 +121,6 @@ def _store(typingctx, array, index, value):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def park(posted, parked, slot, taken, spins):
-    """A worker back from its job number `taken`: say so (parked[slot] = taken), then
-    spin (without the GIL) while posted[slot] == taken, at most `spins` times; True when
-    a new job was posted."""
-    _store(parked, slot, taken)
-    for _ in range(spins):
-        if _load(posted, slot) != taken:
-            return True
-        _pause()
-    return False
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
 def wait_parked(parked, count, target, spins):
     """Spin (without the GIL) until workers 1..count-1 have all parked after job number
     `target`, at most `spins` times; True when they have."""
@@ -157,6 +144,15 @@ def spin_while_equal(array, index, value, spins):
             return True
         _pause()
     return False
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def park(posted, parked, slot, taken, spins):
+    """A worker back from its job number `taken`: say so (parked[slot] = taken), then
+    spin (without the GIL) while posted[slot] == taken, at most `spins` times; True when
+    a new job was posted."""
+    _store(parked, slot, taken)
+    return spin_while_equal(posted, slot, taken, spins)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
