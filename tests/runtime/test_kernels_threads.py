@@ -37,7 +37,7 @@ def test_every_task_runs_exactly_once(count, ntasks, wait_for_worker):
                 assert (who >= 1).all() and (who <= count).all()
                 if not parallel:
                     assert (who == 1).all()       # the calling thread is slot 0
-            time.sleep(2 * threads.SPIN_SECONDS)
+            time.sleep(2 * threads.PARK_SECONDS)
     finally:
         threads.set_threads(previous)
 
