@@ -57,3 +57,17 @@ def test_report_ratio_uses_fastest_peer():
     assert report.best_peer(summary['mlp32_train']) == ('jax', 0.001)
     assert abs(report.ratio(summary['mlp32_train']) - 2.0) < 1e-12
     assert '| 2.00 | <= 1 (not met) |' in report.main_table(summary, options)
+
+
+def test_gemm_bound_prints_the_five_products_and_their_sums():
+    command = [sys.executable, os.path.join(BENCHMARKS, 'gemm_bound.py'), '--calls', '2']
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:4] == ['product', 'blas', '1t', 'blas']
+    rows = lines[1:6]
+    assert [row.split('(')[0].strip() for row in rows] == [
+        'forward 1', 'dW1', 'forward 2', 'dh1', 'dW2']
+    assert all(len(re.findall(r'[0-9.]+ ms +[0-9]+ GF/s', row)) == 3 for row in rows)
+    assert lines[6].startswith('sum') and len(re.findall(r'[0-9.]+ ms', lines[6])) == 3
+    assert re.search(r'training step \(train_on_batch\): [0-9.]+ ms', done.stdout)
