@@ -71,3 +71,12 @@ def test_gemm_bound_prints_the_five_products_and_their_sums():
     assert all(len(re.findall(r'[0-9.]+ ms +[0-9]+ GF/s', row)) == 3 for row in rows)
     assert lines[6].startswith('sum') and len(re.findall(r'[0-9.]+ ms', lines[6])) == 3
     assert re.search(r'training step \(train_on_batch\): [0-9.]+ ms', done.stdout)
+
+
+def test_interference_times_a_row_alone_and_beside_a_load():
+    command = [sys.executable, os.path.join(BENCHMARKS, 'interference.py'), '--systems',
+               'symkeras', '--rounds', '1', '--steps', '3', '--row', 'mlp32_train']
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r'symkeras +alone +[0-9.]+ ms \(p90 +[0-9.]+\) +beside the load +'
+                     r'[0-9.]+ ms \(p90 +[0-9.]+\) +ratio [0-9.]+', done.stdout), done.stdout
