@@ -70,8 +70,8 @@ def median_seconds(call, calls):
 
 
 def half(transpose_a, transpose_b, a, b, rows, cols):
-    """Operands of one thread's share: the longer output side halved (as the runtime
-    splits)."""
+    """Operands of half the work: the longer output side halved (one thread's share of a
+    2-thread product, however the runtime splits it)."""
     if rows >= cols:
         return (a[:, :rows // 2] if transpose_a else a[:rows // 2]), b
     return a, (b[:cols // 2] if transpose_b else b[:, :cols // 2])

@@ -24,13 +24,12 @@ within a few hundred microseconds (1 ms rather than 0.2: the MLP 784-512-512-10'
 small kernels between two products outlasts 0.2 ms when the machine is slow; its step
 0.944, 0.976, 0.973, 0.988, 0.999 of the time, the seed CNN's 1.006, 0.996).
 The caller likewise spins briefly (SPIN_SECONDS) for the workers' last tasks before it
-blocks. After a
-job handed over to the worker (`wait_for_worker`) that the worker took part in, the caller
-also waits, without the GIL, for the worker to be back in its spin (`park`,
-`wait_parked`): returning from a job, each thread takes the GIL for a few microseconds,
-and the one that found it taken slept until woken, 5-70 us here; the next job's hand-over
-then waited for a sleeping worker (MLP 784-512-512-10 step: hand-overs 44 instead of 64
-us per step, the step 0.988, 0.988, 0.999 of the time).
+blocks. After a job handed over to the worker (`wait_for_worker`) that the worker took
+part in, the caller also waits, without the GIL, for the worker to be back in its spin
+(`park`, `wait_parked`): returning from a job, each thread takes the GIL for a few
+microseconds, and the one that found it taken slept until woken, 5-70 us here; the next
+job's hand-over then waited for a sleeping worker (MLP 784-512-512-10 step: hand-overs 44
+instead of 64 us per step, the step 0.988, 0.988, 0.999 of the time).
 """
 import math
 import os
@@ -73,10 +72,8 @@ def _fetch_add(typingctx, array, index):
     return sig, codegen
 
 
-# How long a worker spins for the next job, and the caller for the last tasks, before
-# sleeping.
-PARK_SECONDS = 1e-3
-SPIN_SECONDS = 2e-4
+PARK_SECONDS = 1e-3      # a worker's spin for the next job before it sleeps
+SPIN_SECONDS = 2e-4      # the caller's spin for the workers' last tasks before it sleeps
 _X86 = platform.machine().lower() in ('x86_64', 'amd64', 'i386', 'i686')
 
 
@@ -232,8 +229,8 @@ class _Pool:
     def _work(self, inbox, slot):
         taken = 0
         while True:
-            park(self.posted, self.parked, slot, taken, self.park_spins)   # hot hand-over
-            job = inbox.get()                                        # else sleep
+            park(self.posted, self.parked, slot, taken, self.park_spins)  # hot hand-over
+            job = inbox.get()                                             # else sleep
             taken += 1
             try:
                 if job.driver(job.state, slot, *job.args):
@@ -254,11 +251,11 @@ class _Pool:
             for slot in range(1, threads):
                 self.posted[slot] += 1
         finished_last = driver(job.state, 0, *args)
-        if joined and wait_parked(self.parked, threads, self.posted[1], self.spins):
-            # The worker took a task and is back in its spin (it finished, so the job
-            # did; job.error is set first): the GIL is not waited for by either thread.
-            pass
-        elif not finished_last:
+        # When the worker took a task, wait until it is back in its spin: then it has
+        # finished, so the job has (job.error is set first), and neither thread waits
+        # for the GIL the other holds.
+        parked = joined and wait_parked(self.parked, threads, self.posted[1], self.spins)
+        if not parked and not finished_last:
             # A worker still runs the last task it claimed: spin briefly, then sleep.
             done = int(job.state[1])
             while done < ntasks and spin_while_equal(job.state, 1, done, self.spins):
