@@ -23,8 +23,11 @@ us here, a large share of a 0.5 ms product, while parallel kernels follow each o
 within a few hundred microseconds (1 ms rather than 0.2: the MLP 784-512-512-10's run of
 small kernels between two products outlasts 0.2 ms when the machine is slow; its step
 0.944, 0.976, 0.973, 0.988, 0.999 of the time, the seed CNN's 1.006, 0.996).
-The caller likewise spins briefly (SPIN_SECONDS) for the workers' last tasks before it
-blocks. After a job handed over to the worker (`wait_for_worker`) that the worker took
+The caller likewise spins (JOIN_SECONDS, 2 ms) for the workers' last tasks before it
+blocks: a worker preempted mid-task by another process (the busy period of a load on its
+CPU) then costs no wake-up on top (MLP 784-512-512-10 step beside a 2 ms busy / 5 ms idle
+load on one CPU: 0.858, 0.956 of the time with 0.2 ms; 1 ms / 6 ms: 0.927; without the
+load 1.006, 0.973, 1.001; the seed CNN's 0.996, and 1.006 beside the load). After a job handed over to the worker (`wait_for_worker`) that the worker took
 part in, the caller also waits, without the GIL, for the worker to be back in its spin
 (`park`, `wait_parked`): returning from a job, each thread takes the GIL for a few
 microseconds, and the one that found it taken slept until woken, 5-70 us here; the next
@@ -73,7 +76,8 @@ def _fetch_add(typingctx, array, index):
 
 
 PARK_SECONDS = 1e-3      # a worker's spin for the next job before it sleeps
-SPIN_SECONDS = 2e-4      # the caller's spin for the workers' last tasks before it sleeps
+JOIN_SECONDS = 2e-3      # the caller's spin for the workers' last tasks before it sleeps
+SPIN_SECONDS = 2e-4      # the unit: the caller's wait for a worker to park; 1/8: to claim
 _X86 = platform.machine().lower() in ('x86_64', 'amd64', 'i386', 'i686')
 
 
@@ -219,6 +223,7 @@ class _Pool:
         self.posted = np.zeros(threads, np.int64)
         self.parked = np.zeros(threads, np.int64)
         self.park_spins = int(self.spins * PARK_SECONDS / SPIN_SECONDS)
+        self.join_spins = int(self.spins * JOIN_SECONDS / SPIN_SECONDS)
         self.queues = []
         for slot in range(1, threads):
             inbox = queue.SimpleQueue()
@@ -258,7 +263,7 @@ class _Pool:
         if not parked and not finished_last:
             # A worker still runs the last task it claimed: spin briefly, then sleep.
             done = int(job.state[1])
-            while done < ntasks and spin_while_equal(job.state, 1, done, self.spins):
+            while done < ntasks and spin_while_equal(job.state, 1, done, self.join_spins):
                 done = int(job.state[1])
             if done < ntasks or job.error is not None:
                 job.finished.acquire()
