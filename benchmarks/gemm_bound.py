@@ -21,7 +21,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -59,14 +58,8 @@ def operands(transpose_a, transpose_b, rows, cols, inner, rng):
 
 
 def median_seconds(call, calls):
-    for _ in range(max(5, calls // 10)):
-        call()
-    times = []
-    for _ in range(calls):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+    """Median seconds of `call()` over `calls` calls after a few untimed ones."""
+    return float(np.median(common.time_steps(call, calls, max(5, calls // 10))))
 
 
 def half(transpose_a, transpose_b, a, b, rows, cols):

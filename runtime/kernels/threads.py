@@ -27,12 +27,14 @@ The caller likewise spins (JOIN_SECONDS, 2 ms) for the workers' last tasks befor
 blocks: a worker preempted mid-task by another process (the busy period of a load on its
 CPU) then costs no wake-up on top (MLP 784-512-512-10 step beside a 2 ms busy / 5 ms idle
 load on one CPU: 0.858, 0.956 of the time with 0.2 ms; 1 ms / 6 ms: 0.927; without the
-load 1.006, 0.973, 1.001; the seed CNN's 0.996, and 1.006 beside the load). After a job handed over to the worker (`wait_for_worker`) that the worker took
-part in, the caller also waits, without the GIL, for the worker to be back in its spin
-(`park`, `wait_parked`): returning from a job, each thread takes the GIL for a few
-microseconds, and the one that found it taken slept until woken, 5-70 us here; the next
-job's hand-over then waited for a sleeping worker (MLP 784-512-512-10 step: hand-overs 44
-instead of 64 us per step, the step 0.988, 0.988, 0.999 of the time).
+load 1.006, 0.973, 1.001; the seed CNN's 0.996, and 1.006 beside the load).
+
+After a job handed over to the worker (`wait_for_worker`) that the worker took part in,
+the caller also waits, without the GIL, for the worker to be back in its spin (`park`,
+`wait_parked`): returning from a job, each thread takes the GIL for a few microseconds,
+and the one that found it taken slept until woken, 5-70 us here; the next job's hand-over
+then waited for a sleeping worker (MLP 784-512-512-10 step: hand-overs 44 instead of 64
+us per step, the step 0.988, 0.988, 0.999 of the time).
 """
 import math
 import os
