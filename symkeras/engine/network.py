@@ -191,9 +191,33 @@ class Network(Layer):
         for layer in self.layers:
             count = len(layer.weights)
             if count:
-                pairs += layer._weight_pairs(list(weights[start:start + count]))
+                part = list(weights[start:start + count])
+                if isinstance(layer, Network):
+                    # A nested model's arrays come in its `weights` order (trainable
+                    # first), as get_weights lists them: not layer by layer.
+                    pairs += layer._pairs_in_weights_order(part)
+                else:
+                    pairs += layer._weight_pairs(part)
             start += count
         return pairs
+
+    def _pairs_in_weights_order(self, values):
+        """[(variable, array)] pairing `values` with `self.weights`, each checked by the
+        layer that owns the variable (so an error names that layer)."""
+        owners = {}
+        for layer in self._leaf_layers():
+            for variable in layer.weights:
+                owners.setdefault(id(variable), layer)
+        return [(variable, owners.get(id(variable), self)._checked_weight(variable, value))
+                for variable, value in zip(self.weights, values)]
+
+    def _leaf_layers(self):
+        """The layers of this network and of the networks nested in it (not networks)."""
+        for layer in self.layers:
+            if isinstance(layer, Network):
+                yield from layer._leaf_layers()
+            else:
+                yield layer
 
     # ------------------------------------------------------------------ updates, losses
     def _gather(self, per_layer, own_unconditional):

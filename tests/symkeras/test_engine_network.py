@@ -94,6 +94,29 @@ def test_get_set_weights_round_trip_and_wrong_count():
         model.set_weights(weights[:-1])
 
 
+@pytest.mark.parametrize('freeze_first', [False, True])
+def test_set_weights_round_trip_through_a_nested_model(freeze_first):
+    """A nested model's arrays come in its weights order (trainable first), as Keras's
+    get_weights lists them: set_weights(get_weights()) changes nothing."""
+    from symkeras.layers import BatchNormalization
+    inner = Sequential([Dense(3, input_shape=(4,)), BatchNormalization(), Dense(2)])
+    inner.layers[0].trainable = not freeze_first
+    x = Input((4,))
+    outer = Model(x, inner(x))
+    rng = np.random.RandomState(0)
+    weights = [rng.uniform(0.5, 1.5, w.shape).astype('float32') for w in outer.get_weights()]
+    outer.set_weights(weights)
+    for got, want in zip(outer.get_weights(), weights):
+        np.testing.assert_array_equal(got, want)
+    data = rng.randn(5, 4).astype('float32')
+    before = outer.predict(data)
+    outer.set_weights(outer.get_weights())
+    np.testing.assert_array_equal(outer.predict(data), before)
+    first = outer.weights[0].name.split("/")[0]
+    with pytest.raises(ValueError, match="Layer .%s.*expects shape" % first):
+        outer.set_weights([np.zeros((9, 9))] + weights[1:])
+
+
 def test_get_config_from_config_round_trip():
     model = two_branch_model()
     config = model.get_config()
