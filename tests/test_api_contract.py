@@ -77,6 +77,38 @@ def test_compiled_functions_are_inspectable_after_fit():
         assert 'MatMul' in model.train_function.debugprint(file=sink)
 
 
+def test_pattern_fused_nodes_list_the_ops_they_contain():
+    """API.md: a fused node of `.to_networkx()` carries `fused`, the op names it contains:
+    the epilogue-fused ops too, not only the fused elementwise kernels."""
+    from symkeras.layers import Conv2D, Dense, Flatten, MaxPooling2D
+    from symkeras.models import Sequential
+    from symkeras.optimizers import SGD
+    cnn = Sequential([Conv2D(2, (3, 3), activation='relu', input_shape=(6, 6, 1)),
+                      MaxPooling2D((2, 2)), Flatten(), Dense(3, activation='softmax')])
+    cnn.predict(np.random.rand(4, 6, 6, 1).astype('float32'))
+    nodes = [d for _, d in cnn.predict_function.to_networkx().nodes(data=True)]
+    fused = {d['op']: d['fused'] for d in nodes if 'fused' in d}
+    assert fused == {'Conv2DBiasActPool': ['Conv2D', 'Add', 'Relu', 'MaxPool2D'],
+                     'MatMulBiasAct': ['MatMul', 'Add']}
+    dense = Sequential([Dense(4, activation='relu', input_dim=3),
+                        Dense(2, activation='softmax')])
+    dense.compile(SGD(momentum=0.9), 'categorical_crossentropy')
+    dense.fit(np.random.rand(16, 3), np.eye(2)[np.random.randint(0, 2, 16)], verbose=0)
+    nodes = [d for _, d in dense.train_function.to_networkx().nodes(data=True)]
+    fused = {}
+    for data in nodes:
+        if 'fused' in data:
+            fused.setdefault(data['op'], []).append(data['fused'])
+    assert ['MatMul', 'Add', 'Relu'] in fused['MatMulBiasAct']
+    assert fused['WeightedSoftmaxCrossEntropy'] == [['SoftmaxCrossEntropy', 'WeightedMean']]
+    assert fused['MatMulReluGrad'] == [['MatMul', 'Greater', 'Cast', 'Mul']]
+    assert fused['GemmUpdate'] == [['MatMul', 'Mul', 'Mul', 'Sub', 'Add']] * 2
+    assert 'ScaledUpdate' in fused
+    assert not [d['op'] for d in nodes if 'fused' not in d and d['op'] in (
+        'Conv2DBiasAct', 'MatMulBiasAct', 'Gemm', 'GemmUpdate', 'MaxPool2DReluGrad',
+        'WeightedSoftmaxCrossEntropyGrad')]
+
+
 def test_profile_rows():
     from symkeras import backend as K
     x = K.placeholder(shape=(None, 3))

@@ -137,14 +137,23 @@ def _rewrites(graph_or_function, order, view):
     return rewrite_attribution(order, original_order, info.rewrite_log)
 
 
+def fused_op_names(node):
+    """The names of the ops a fused node replaced (a FusedElemwise, or an op a pattern
+    fusion built, such as Conv2DBiasActPool: the op's `fused_ops`, or for an op with
+    optional inputs its `fused_ops_of(node.inputs)`), else None."""
+    exact = getattr(node.op, 'fused_ops_of', None)
+    names = exact(node.inputs) if exact is not None else getattr(node.op, 'fused_ops', None)
+    return list(names) if names else None
+
+
 def node_attributes(node, layer=None, rewrite=None):
     """The attribute dict of one tensor in the networkx view."""
     attrs = {'op': op_name(node), 'label': op_label(node), 'kind': node.kind,
              'shape': tuple(node.shape), 'dtype': str(node.dtype), 'name': node.name,
              'source': node.source or ''}
-    fused = getattr(node.op, 'fused_ops', None)
+    fused = fused_op_names(node)
     if fused:
-        attrs['fused'] = list(fused)
+        attrs['fused'] = fused
     if layer is not None:
         attrs['layer'] = layer
     if rewrite is not None:

@@ -9,6 +9,10 @@ op MaxPool2DReluGrad, which is marked non-differentiable like MaxPool2DGrad.
 
 Activations: 'linear' and 'relu'. A bias is an optional last input of shape (F,).
 
+Each lists, as `fused_ops`, the names of the ops it replaced in data-flow order
+(compiler.inspect shows them as a node's `fused`); where a bias or scale is optional,
+`fused_ops_of(inputs)` gives them for a node with these inputs (`fused_ops`: with all).
+
 `region` (rows, cols), where present: only that top-left part of a convolution's output
 matters (a following valid max pooling reads no more: 7x7 -> 3x3 reads 6x6). The forward
 op is zero outside it; the gradient ops take their output gradient as zero outside it.
@@ -47,6 +51,24 @@ def _apply(act, value, bias):
 def _act_grad(act, out, g):
     """Gradient with respect to the pre-activation, given the output and its gradient."""
     return g * B.cast(B.greater(out, 0), g.dtype) if act == 'relu' else g
+
+
+def epilogue_ops(core, act, bias, pool=False):
+    """The op names of [maxpool](act(core(...) [+ bias])), in data-flow order."""
+    return [core] + ['Add'] * bool(bias) + ['Relu'] * (act == 'relu') + ['MaxPool2D'] * pool
+
+
+def has_bias(inputs):
+    """Whether a node of an epilogue op with these inputs (None: unknown) adds a bias."""
+    return inputs is None or len(inputs) > 2
+
+
+def scale_ops(scale):
+    """['Mul'] unless the GEMM-style scale input is the constant 1 the rewrite inserts
+    for an absent scale (None: unknown, taken as present)."""
+    value = getattr(scale, 'value', None) if getattr(scale, 'kind', None) == 'constant' \
+        else None
+    return [] if value is not None and np.all(np.asarray(value) == 1) else ['Mul']
 
 
 def covered(pool_size, strides, padding, hw):
@@ -102,6 +124,15 @@ def _bias_grad(inputs, g_pre):
 
 
 class _ConvEpilogue(_Defaults):
+    pooled = False       # whether the op ends with the max pooling
+
+    @property
+    def fused_ops(self):
+        return self.fused_ops_of(None)
+
+    def fused_ops_of(self, inputs):
+        return epilogue_ops('Conv2D', self.act, has_bias(inputs), self.pooled)
+
     def conv(self):
         return Conv2D(strides=self.strides, padding=self.padding, dilation=self.dilation)
 
@@ -155,6 +186,7 @@ class Conv2DBiasActPool(_ConvEpilogue):
     params = ('strides', 'padding', 'dilation', 'act', 'pool_size', 'pool_strides',
               'pool_padding')
     kernel = 'conv2d_bias_act_pool'
+    pooled = True
 
     def pool(self):
         return MaxPool2D(pool_size=self.pool_size, strides=self.pool_strides,
@@ -193,6 +225,13 @@ class MatMulBiasAct(Op):
     params = ('transpose_a', 'transpose_b', 'act')
     kernel = 'matmul_bias_act'
 
+    @property
+    def fused_ops(self):
+        return self.fused_ops_of(None)
+
+    def fused_ops_of(self, inputs):
+        return epilogue_ops('MatMul', self.act, has_bias(inputs))
+
     def product(self):
         return MatMul(transpose_a=self.transpose_a, transpose_b=self.transpose_b)
 
@@ -217,6 +256,10 @@ class MatMulReluGrad(Op):
 
     params = ('transpose_a', 'transpose_b')
     kernel = 'matmul_relu_grad'
+
+    @property
+    def fused_ops(self):
+        return ['MatMul', 'Greater', 'Cast', 'Mul']
 
     def product(self):
         return MatMul(transpose_a=self.transpose_a, transpose_b=self.transpose_b)
@@ -246,6 +289,16 @@ class Gemm(Op):
 
     params = ('transpose_a', 'transpose_b', 'negate_alpha', 'negate_beta')
     kernel = 'gemm'
+
+    @property
+    def fused_ops(self):
+        return self.fused_ops_of(None)
+
+    def fused_ops_of(self, inputs):
+        """MatMul, the scale Muls present (alpha's, beta's), then the Add or Sub."""
+        alpha, beta = (None, None) if inputs is None else inputs[3:5]
+        combine = 'Sub' if self.negate_alpha or self.negate_beta else 'Add'
+        return ['MatMul'] + scale_ops(alpha) + scale_ops(beta) + [combine]
 
     def product(self):
         return MatMul(transpose_a=self.transpose_a, transpose_b=self.transpose_b)
@@ -323,6 +376,10 @@ class MaxPool2DReluGrad(Op):
     params = ('pool_size', 'strides', 'padding')
     kernel = 'maxpool2d_relu_grad'
     differentiable = False
+
+    @property
+    def fused_ops(self):
+        return ['MaxPool2DGrad', 'Greater', 'Cast', 'Mul']
 
     def infer(self, y, g):
         expected = MaxPool2D(pool_size=self.pool_size, strides=self.strides,

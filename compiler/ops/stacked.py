@@ -16,7 +16,7 @@ view, so the stacked buffer is written once and read in place.
 import numpy as np
 
 from .base import Op, register_op
-from .fused_nn import Gemm
+from .fused_nn import Gemm, scale_ops
 from .movement import SliceGrad
 from .. import builders as B
 
@@ -51,6 +51,10 @@ class GemmUpdate(Gemm):
 
     kernel = 'gemm_update'
 
+    def fused_ops_of(self, inputs):
+        """The Gemm's ops (see `Gemm.fused_ops_of`), then the Add p + v."""
+        return super().fused_ops_of(inputs) + ['Add']
+
     def infer(self, z, a, b, alpha, beta, p):
         shape, dtype = super().infer(z, a, b, alpha, beta)
         if p.shape != shape or p.dtype != dtype:
@@ -76,6 +80,17 @@ class ScaledUpdate(Op):
 
     params = ('summed', 'negate_alpha', 'negate_beta')
     kernel = 'scaled_update'
+
+    @property
+    def fused_ops(self):
+        return self.fused_ops_of(None)
+
+    def fused_ops_of(self, inputs):
+        """[Sum,] the scale Muls present (alpha's, beta's), the Add or Sub, the Add p + v."""
+        alpha, beta = (None, None) if inputs is None else inputs[2:4]
+        combine = 'Sub' if self.negate_alpha or self.negate_beta else 'Add'
+        return (['Sum'] * bool(self.summed) + scale_ops(alpha) + scale_ops(beta) +
+                [combine, 'Add'])
 
     def infer(self, z, g, alpha, beta, p):
         dtype, summed = z.dtype, self.summed

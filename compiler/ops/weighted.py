@@ -104,6 +104,10 @@ class WeightedSoftmaxCrossEntropy(Op):
 
     kernel = 'weighted_softmax_crossentropy'
 
+    @property
+    def fused_ops(self):
+        return ['SoftmaxCrossEntropy', 'WeightedMean']
+
     def infer(self, z, y, w):
         _check_rows(self, z, y, w)
         return (), z.dtype
@@ -125,6 +129,10 @@ class WeightedSoftmaxCrossEntropyGrad(Op):
     of two)."""
 
     kernel = 'weighted_softmax_crossentropy_grad'
+
+    @property
+    def fused_ops(self):
+        return ['ScaleByNonzeroCount', 'SoftmaxCrossEntropyGrad']
 
     def infer(self, z, y, x, w, g):
         _check_rows(self, z, y, x)

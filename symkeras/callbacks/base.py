@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..utils.generic_utils import Progbar
+from .metric_aliases import MetricLogs
 
 _EVENTS = ('on_train_begin', 'on_train_end', 'on_epoch_begin', 'on_epoch_end',
            'on_batch_begin', 'on_batch_end')
@@ -176,10 +177,13 @@ class TerminateOnNaN(Callback):
 class ProgbarLogger(Callback):
     """Prints 'Epoch i/n' and a progress bar with the metrics.
 
-    `fit` adds one when `verbose` is not 0; there is no need to pass it.
+    `fit` adds one when `verbose` is not 0; there is no need to pass it. One passed in
+    `callbacks` prints too, with fit's `verbose` (verbose=0 silences only fit's own logger,
+    so an explicit one then shows the progress bar of verbose=1).
 
     Args:
-        count_mode: 'samples' or 'steps'.
+        count_mode: 'samples' or 'steps' ('samples' counts steps when fit runs
+            `steps_per_epoch` steps, which have no sample count).
         stateful_metrics: names of metrics shown as given rather than averaged.
     """
 
@@ -192,33 +196,33 @@ class ProgbarLogger(Callback):
         self.stateful_metrics = set(stateful_metrics or [])
 
     def on_train_begin(self, logs=None):
-        self.verbose = self.params['verbose']
+        self.verbose = self.params.get('verbose') or 1
         self.epochs = self.params['epochs']
+        self.counts_steps = self.use_steps or self.params.get('samples') is None
 
     def on_epoch_begin(self, epoch, logs=None):
-        if self.verbose:
-            print('Epoch %d/%d' % (epoch + 1, self.epochs))
-            self.target = self.params['steps'] if self.use_steps else self.params['samples']
-            self.progbar = Progbar(target=self.target, verbose=self.verbose,
-                                   stateful_metrics=self.stateful_metrics)
+        self.target = self.params['steps'] if self.counts_steps else self.params['samples']
+        print('Epoch %d/%d' % (epoch + 1, self.epochs))
+        self.progbar = Progbar(target=self.target, verbose=self.verbose,
+                               stateful_metrics=self.stateful_metrics)
         self.seen = 0
+        self.log_values = []
 
     def on_batch_begin(self, batch, logs=None):
-        if self.seen < self.target:
+        if self.target is None or self.seen < self.target:
             self.log_values = []
 
     def on_batch_end(self, batch, logs=None):
         logs = logs or {}
-        self.seen += 1 if self.use_steps else logs.get('size', 0)
+        self.seen += 1 if self.counts_steps else logs.get('size', 0)
         self.log_values += [(k, logs[k]) for k in self.params['metrics'] if k in logs]
-        if self.verbose and self.seen < self.target:  # the last one waits for val_* values
+        if self.target is None or self.seen < self.target:  # the last waits for val_*
             self.progbar.update(self.seen, self.log_values)
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         self.log_values += [(k, logs[k]) for k in self.params['metrics'] if k in logs]
-        if self.verbose:
-            self.progbar.update(self.seen, self.log_values)
+        self.progbar.update(self.seen, self.log_values)
 
 
 class History(Callback):
@@ -228,7 +232,9 @@ class History(Callback):
 
     Attributes:
         epoch: list of epoch indices.
-        history: {metric name: [value per epoch]}.
+        history: {metric name: [value per epoch]}; a dict in which 'acc' / 'val_acc' also
+            find 'accuracy' / 'val_accuracy' and back (Keras 2.2.4 scripts read 'acc'),
+            while only the names compile gave are listed.
 
     Example:
         >>> model = Sequential([Dense(1, input_dim=2)])
@@ -241,7 +247,7 @@ class History(Callback):
 
     def on_train_begin(self, logs=None):
         self.epoch = []
-        self.history = {}
+        self.history = MetricLogs()
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)

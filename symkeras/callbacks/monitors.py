@@ -9,14 +9,19 @@ import numpy as np
 
 from .. import backend as K
 from .base import Callback
+from .metric_aliases import MetricLogs, monitored_value
 
 
 def _monitor_op(mode, monitor, owner):
-    """np.less or np.greater for mode 'min'/'max'/'auto' ('auto': greater for accuracies)."""
+    """np.less or np.greater for mode 'min'/'max'/'auto' ('auto': greater for accuracies).
+
+    Raises:
+        ValueError: an unknown mode (Keras 2.2.4 only warns and falls back to 'auto'; API.md
+            promises a ValueError listing the valid choices for every unknown string).
+    """
     if mode not in ('auto', 'min', 'max'):
-        warnings.warn('%s mode %s is unknown, fallback to auto mode.' % (owner, mode),
-                      RuntimeWarning)
-        mode = 'auto'
+        raise ValueError("%s: unknown mode %r; valid choices: 'auto', 'min', 'max'"
+                         % (owner, mode))
     if mode == 'max' or (mode == 'auto' and ('acc' in monitor
                                              or monitor.startswith('fmeasure'))):
         return np.greater
@@ -28,7 +33,8 @@ class ModelCheckpoint(Callback):
 
     Args:
         filepath: path, may contain '{epoch:02d}' and metric names ('{val_loss:.2f}').
-        monitor: metric compared when save_best_only is set.
+        monitor: metric compared when save_best_only is set ('val_acc' and
+            'val_accuracy' name the same metric, as do 'acc' and 'accuracy').
         verbose: 1 prints a line per save.
         save_best_only: only save when `monitor` improves.
         save_weights_only: use model.save_weights instead of model.save.
@@ -67,13 +73,15 @@ class ModelCheckpoint(Callback):
         if self.epochs_since_last_save < self.period:
             return
         self.epochs_since_last_save = 0
-        filepath = self.filepath.format(epoch=epoch + 1, **logs)
+        fields = MetricLogs(logs)             # '{val_acc:.2f}' also reads val_accuracy
+        fields['epoch'] = epoch + 1
+        filepath = self.filepath.format_map(fields)
         if not self.save_best_only:
             if self.verbose > 0:
                 print('\nEpoch %05d: saving model to %s' % (epoch + 1, filepath))
             self._save(filepath)
             return
-        current = logs.get(self.monitor)
+        current = monitored_value(logs, self.monitor)
         if current is None:
             warnings.warn('Can save best model only with %s available, skipping.'
                           % self.monitor, RuntimeWarning)
@@ -92,7 +100,8 @@ class EarlyStopping(Callback):
     """Stops training when `monitor` has stopped improving for `patience` epochs.
 
     Args:
-        monitor: metric to watch (default 'val_loss').
+        monitor: metric to watch (default 'val_loss'; 'val_acc' and 'val_accuracy'
+            name the same metric, as do 'acc' and 'accuracy').
         min_delta: smallest change that counts as an improvement.
         patience: epochs without improvement before stopping.
         verbose: 1 prints when stopping.
@@ -131,7 +140,7 @@ class EarlyStopping(Callback):
             self.best = np.inf if self.monitor_op is np.less else -np.inf
 
     def on_epoch_end(self, epoch, logs=None):
-        current = (logs or {}).get(self.monitor)
+        current = monitored_value(logs, self.monitor)
         if current is None:
             warnings.warn('Early stopping conditioned on metric `%s` which is not available. '
                           'Available metrics are: %s' % (self.monitor, ','.join(logs or {})),
@@ -176,7 +185,8 @@ class ReduceLROnPlateau(Callback):
     """Multiplies the learning rate by `factor` when `monitor` stops improving.
 
     Args:
-        monitor: metric to watch (default 'val_loss').
+        monitor: metric to watch (default 'val_loss'; 'val_acc' and 'val_accuracy'
+            name the same metric, as do 'acc' and 'accuracy').
         factor: new_lr = lr * factor (< 1, default 0.1).
         patience: epochs without improvement before reducing (default 10).
         verbose: 1 prints a line per reduction.
@@ -237,7 +247,7 @@ class ReduceLROnPlateau(Callback):
         logs = logs if logs is not None else {}
         variable = _lr_variable(self.model, 'ReduceLROnPlateau')
         logs['lr'] = _current_lr(variable)
-        current = logs.get(self.monitor)
+        current = monitored_value(logs, self.monitor)
         if current is None:
             warnings.warn('Reduce LR on plateau conditioned on metric `%s` which is not '
                           'available. Available metrics are: %s'

@@ -9,6 +9,7 @@ from .utils import (to_list, unpack_singleton, object_list_uid, has_arg, short_r
 from .node import Node, InputSpec  # noqa: F401  (re-exported: Keras keeps them here)
 from .layer_graph import LayerGraphMixin, tensor_shape, collect_previous_mask
 from .layer_guards import naming_errors, unbuilt_on_error
+from .weight_args import resolve_add_weight_args
 
 _LAYER_KWARGS = ('input_shape', 'batch_input_shape', 'batch_size', 'dtype', 'name',
                  'trainable', 'weights', 'input_dtype', 'input_dim')
@@ -125,9 +126,24 @@ class Layer(LayerGraphMixin):
         return cls(**config)
 
     # ------------------------------------------------------------------ weights
-    def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
-                   trainable=True, constraint=None):
+    def add_weight(self, *args, **kwargs):
         """Create a weight variable of this layer.
+
+        Keyword form: `add_weight(name=, shape=, dtype=None, initializer=None,
+        regularizer=None, trainable=True, constraint=None)`. Positional forms:
+
+        - `add_weight(name, shape, initializer, trainable)` (API.md order): a third
+          positional argument that is not a dtype (an initializer name, config dict,
+          callable or Initializer) is the initializer; a fourth must then be the bool
+          `trainable`;
+        - `add_weight(name, shape, dtype, initializer, regularizer, trainable,
+          constraint)` (Keras 2.2.4 order): a third positional argument that is a dtype
+          ('float32', np.float64, np.dtype, None) is the dtype;
+        - `add_weight(shape, name)` (Keras 1 order, accepted by Keras 2.2.4's legacy
+          interface): a first positional tuple or list is the shape.
+
+        Anything ambiguous (an argument that fits no order, one given both positionally
+        and by keyword) raises TypeError naming the layer and the argument.
 
         Args:
             name: weight name (the variable is named '<layer name>/<name>').
@@ -141,9 +157,20 @@ class Layer(LayerGraphMixin):
 
         Returns:
             The variable.
+
+        Example:
+            >>> class Scale(Layer):
+            ...     def build(self, input_shape):
+            ...         self.w = self.add_weight('w', (input_shape[-1],), 'ones', True)
+            ...         super(Scale, self).build(input_shape)
         """
+        return self._add_weight(**resolve_add_weight_args(self, args, kwargs))
+
+    def _add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
+                    trainable=True, constraint=None):
+        """add_weight with its arguments resolved to keywords."""
         from .. import initializers
-        dtype = dtype or K.floatx()
+        dtype = K.floatx() if dtype is None else dtype
         initializer = initializers.get(initializer if initializer is not None
                                        else 'glorot_uniform')
         shape = tuple(int(d) for d in shape)

@@ -185,8 +185,11 @@ class Network(Layer):
             raise TypeError("Model '%s': set_weights expected a list of %d arrays, received "
                             "%s" % (self.name, expected, type(weights).__name__))
         if len(weights) != expected:
+            per_layer = ', '.join('%s: %d' % (layer.name, len(layer.weights))
+                                  for layer in self.layers if layer.weights)
             raise ValueError("Model '%s': set_weights expected a list of %d arrays, received "
-                             "%d" % (self.name, expected, len(weights)))
+                             "%d (arrays expected per layer, in order: %s)"
+                             % (self.name, expected, len(weights), per_layer or 'none'))
         pairs, start = [], 0
         for layer in self.layers:
             count = len(layer.weights)

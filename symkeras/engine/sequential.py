@@ -1,4 +1,6 @@
 """Sequential: a linear stack of layers."""
+import warnings
+
 import numpy as np
 
 from .base_layer import Layer
@@ -165,6 +167,56 @@ class Sequential(Model):
                              "shape %s; expected an array of samples" % (self.name,
                                                                        first.shape))
         self.build((None,) + first.shape[1:])
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """The model's outputs, read as probabilities (Keras 2.2.4).
+
+        Warns when an output lies outside [0, 1] (the last layer is then no softmax or
+        sigmoid).
+
+        Args:
+            x: input samples.
+            batch_size: samples per batch.
+            verbose: 1 shows a progress bar.
+
+        Returns:
+            A numpy array of probabilities.
+
+        Example:
+            >>> model = Sequential([Dense(3, input_dim=2, activation='softmax')])
+            >>> model.predict_proba(np.zeros((1, 2))).round(3)
+            array([[0.333, 0.333, 0.333]], dtype=float32)
+        """
+        preds = self.predict(x, batch_size, verbose)
+        if preds.min() < 0. or preds.max() > 1.:
+            warnings.warn('Network returning invalid probability values. The last layer '
+                          'might not normalize predictions into probabilities (like '
+                          'softmax or sigmoid would).')
+        return preds
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Class predictions (Keras 2.2.4): the argmax over the last axis when the output
+        has several units, else (output > 0.5) as int32.
+
+        Args:
+            x: input samples.
+            batch_size: samples per batch.
+            verbose: 1 shows a progress bar.
+
+        Returns:
+            A numpy array of class indices.
+
+        Example:
+            >>> model = Sequential([Dense(1, input_dim=2, activation='sigmoid',
+            ...                           kernel_initializer='ones')])
+            >>> model.predict_classes(np.array([[1., 1.], [-1., -1.]]))
+            array([[1],
+                   [0]], dtype=int32)
+        """
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype('int32')
 
     def get_config(self):
         """{'name', 'layers': [{'class_name', 'config'}, ...]} (Keras's format)."""

@@ -198,7 +198,7 @@ class Model(ModelIOMixin, Network):
         return x, y, weights
 
     # ------------------------------------------------------------------ training
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+    def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose=1, callbacks=None,
             validation_split=0., validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             **kwargs):
@@ -206,7 +206,8 @@ class Model(ModelIOMixin, Network):
 
         Args:
             x, y: numpy arrays (lists or {name: array} dicts for several inputs/outputs).
-            batch_size: samples per gradient step (default 32; the last batch may be short).
+            batch_size: samples per gradient step (the last batch may be short); None
+                also means 32 (Keras 2.2.4's default); ignored with steps_per_epoch.
             epochs: index of the last epoch (training runs epochs initial_epoch..epochs-1).
             verbose: 0 silent, 1 progress bar, 2 one line per epoch.
             callbacks: list of Callback instances.
@@ -270,9 +271,18 @@ class Model(ModelIOMixin, Network):
             val_x, val_y, val_weight, method='fit (validation_data)')
         return val_x + val_y + val_weights
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None,
+    # verbose=0 by default because API.md writes `evaluate(x, y, batch_size=32,
+    # verbose=0)`; Keras 2.2.4's default is verbose=1 (a progress bar).
+    def evaluate(self, x=None, y=None, batch_size=32, verbose=0, sample_weight=None,
                  steps=None):
         """Loss (and metrics) on the given data, in test mode.
+
+        Args:
+            x, y, sample_weight: as for `fit`.
+            batch_size: samples per batch (None also means 32; ignored with steps).
+            verbose: 1 shows a progress bar, 0 (the default, as API.md writes it; Keras
+                2.2.4 defaults to 1) prints nothing.
+            steps: run the whole arrays this many times instead.
 
         Returns:
             A float when the model has no metrics, else [loss, metric, ...] in the order of
@@ -287,8 +297,14 @@ class Model(ModelIOMixin, Network):
         return training_loops.test_loop(self, self.test_function, x + y + weights,
                                         batch_size=batch_size, verbose=verbose, steps=steps)
 
-    def predict(self, x, batch_size=None, verbose=0, steps=None):
+    def predict(self, x, batch_size=32, verbose=0, steps=None):
         """Outputs for the input samples, computed batch by batch in test mode.
+
+        Args:
+            x: numpy array (a list or {name: array} dict for several inputs).
+            batch_size: samples per batch (None also means 32; ignored with steps).
+            verbose: 1 shows a progress bar.
+            steps: run the whole arrays this many times instead.
 
         Returns:
             A numpy array (a list of arrays for several outputs).

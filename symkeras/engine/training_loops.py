@@ -2,6 +2,7 @@
 import numpy as np
 
 from .. import callbacks as cbks
+from ..callbacks.metric_aliases import MetricLogs
 from ..utils.generic_utils import Progbar
 from .training_utils import make_batches, slice_arrays, num_samples, to_scalar
 from .utils import unpack_singleton
@@ -52,7 +53,7 @@ def fit_loop(model, fit_function, fit_inputs, out_labels=None, batch_size=None, 
     index_array = np.arange(samples) if samples is not None else None
     for epoch in range(initial_epoch, epochs):
         callback_list.on_epoch_begin(epoch)
-        epoch_logs = {}
+        epoch_logs = MetricLogs()       # logs['val_acc'] also finds 'val_accuracy'
         batches = _epoch_batches(index_array, batch_size, shuffle, steps_per_epoch)
         for batch_index, batch_ids in enumerate(batches):
             batch_logs = {'batch': batch_index,

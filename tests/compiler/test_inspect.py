@@ -182,3 +182,100 @@ def test_unknown_view_and_rankdir_list_the_choices():
         inspect.to_dot(x, rankdir='XY')
     with pytest.raises(TypeError, match='received int'):
         inspect.to_networkx(3)
+
+
+# ------------------------------------------------------------------ pattern-fused nodes
+def fused_attrs(outputs, inputs=()):
+    """{op name: [fused lists]} of the nodes of the optimized graph that carry `fused`."""
+    graph = inspect.to_networkx(function(list(inputs), outputs))
+    found = {}
+    for _, data in graph.nodes(data=True):
+        if 'fused' in data:
+            found.setdefault(data['op'], []).append(data['fused'])
+    return found
+
+
+def dense_weights(rng, *shape):
+    return ir.Variable(rng.normal(size=shape))
+
+
+def test_conv_bias_relu_pool_node_lists_the_four_ops_it_replaced():
+    rng = np.random.RandomState(0)
+    x = ir.placeholder((None, 6, 6, 1), 'float64')
+    w, b = dense_weights(rng, 3, 3, 1, 2), dense_weights(rng, 2)
+    out = B.maxpool2d(B.relu(B.conv2d(x, w) + b), (2, 2), (2, 2), 'valid')
+    assert fused_attrs([out], [x]) == {
+        'Conv2DBiasActPool': [['Conv2D', 'Add', 'Relu', 'MaxPool2D']]}
+    unbiased = B.maxpool2d(B.conv2d(x, w), (2, 2), (2, 2), 'valid')
+    assert fused_attrs([unbiased], [x]) == {'Conv2DBiasActPool': [['Conv2D', 'MaxPool2D']]}
+
+
+def test_epilogue_nodes_list_only_the_bias_and_activation_they_absorbed():
+    rng = np.random.RandomState(1)
+    x = ir.placeholder((None, 5, 5, 2), 'float64')
+    w, b = dense_weights(rng, 3, 3, 2, 3), dense_weights(rng, 3)
+    found = fused_attrs([B.conv2d(x, w) + b, B.relu(B.conv2d(x, w, strides=(2, 2)))], [x])
+    assert sorted(found['Conv2DBiasAct']) == [['Conv2D', 'Add'], ['Conv2D', 'Relu']]
+    a = ir.placeholder((None, 5), 'float64')
+    v, c = dense_weights(rng, 5, 4), dense_weights(rng, 4)
+    found = fused_attrs([B.relu(B.dot(a, v) + c), B.relu(B.dot(a, v * 2.0))], [a])
+    assert sorted(found['MatMulBiasAct']) == [['MatMul', 'Add', 'Relu'], ['MatMul', 'Relu']]
+
+
+def test_gemm_lists_the_scales_it_absorbed():
+    rng = np.random.RandomState(2)
+    a = ir.placeholder((3, 4), 'float64')
+    w, z = dense_weights(rng, 4, 2), dense_weights(rng, 3, 2)
+    s = ir.placeholder((), 'float64')
+    found = fused_attrs([z - s * B.dot(a, w)], [a, s])
+    assert found == {'Gemm': [['MatMul', 'Mul', 'Sub']]}
+
+
+def test_every_fused_node_of_a_training_step_lists_known_op_names(train_step):
+    from compiler.ops.base import OPS
+    graph = train_step.to_networkx()
+    pattern_fused = {'Conv2DBiasAct', 'Conv2DBiasActPool', 'MatMulBiasAct', 'MatMulReluGrad',
+                     'Gemm', 'GemmUpdate', 'ScaledUpdate', 'MaxPool2DReluGrad',
+                     'WeightedSoftmaxCrossEntropy', 'WeightedSoftmaxCrossEntropyGrad',
+                     'FusedElemwise', 'FusedReduceSum'}
+    ops = {d['op'] for _, d in graph.nodes(data=True)}
+    assert {'Conv2DBiasAct', 'MaxPool2DReluGrad'} <= ops
+    for _, data in graph.nodes(data=True):
+        assert ('fused' in data) == (data['op'] in pattern_fused), data['op']
+        if 'fused' in data:
+            assert len(data['fused']) >= 2 and set(data['fused']) <= set(OPS), data
+    relu_pool = [d['fused'] for _, d in graph.nodes(data=True) if d['op'] == 'MaxPool2DReluGrad']
+    assert relu_pool and all(f == ['MaxPool2DGrad', 'Greater', 'Cast', 'Mul'] for f in relu_pool)
+
+
+# Every op a fusion rewrite (compiler/rewrite/epilogue.py, pairs.py, losses.py) builds, with
+# parameters, and the ops it stands for at most (all optional inputs present).
+FUSION_OPS = [
+    ('Conv2DBiasAct', dict(strides=(1, 1), padding='valid', dilation=(1, 1), act='relu'),
+     ['Conv2D', 'Add', 'Relu']),
+    ('Conv2DBiasActPool', dict(strides=(1, 1), padding='valid', dilation=(1, 1), act='relu',
+                               pool_size=(2, 2), pool_strides=(2, 2), pool_padding='valid'),
+     ['Conv2D', 'Add', 'Relu', 'MaxPool2D']),
+    ('MatMulBiasAct', dict(transpose_a=False, transpose_b=False, act='linear'),
+     ['MatMul', 'Add']),
+    ('MatMulReluGrad', dict(transpose_a=False, transpose_b=True),
+     ['MatMul', 'Greater', 'Cast', 'Mul']),
+    ('Gemm', dict(transpose_a=False, transpose_b=False, negate_alpha=False, negate_beta=False),
+     ['MatMul', 'Mul', 'Mul', 'Add']),
+    ('GemmUpdate', dict(transpose_a=True, transpose_b=False, negate_alpha=True,
+                        negate_beta=False), ['MatMul', 'Mul', 'Mul', 'Sub', 'Add']),
+    ('ScaledUpdate', dict(summed=1, negate_alpha=True, negate_beta=False),
+     ['Sum', 'Mul', 'Mul', 'Sub', 'Add']),
+    ('MaxPool2DReluGrad', dict(pool_size=(2, 2), strides=(2, 2), padding='valid'),
+     ['MaxPool2DGrad', 'Greater', 'Cast', 'Mul']),
+    ('WeightedSoftmaxCrossEntropy', {}, ['SoftmaxCrossEntropy', 'WeightedMean']),
+    ('WeightedSoftmaxCrossEntropyGrad', {}, ['ScaleByNonzeroCount', 'SoftmaxCrossEntropyGrad']),
+]
+
+
+@pytest.mark.parametrize('name, params, expected', FUSION_OPS, ids=[f[0] for f in FUSION_OPS])
+def test_fusion_ops_name_the_ops_they_replace(name, params, expected):
+    from compiler.ops.base import OPS
+    op = OPS[name](**params)
+    assert op.fused_ops == expected
+    assert op == OPS[name](**params) and hash(op) == hash(OPS[name](**params))

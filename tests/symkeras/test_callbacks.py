@@ -231,3 +231,126 @@ def test_callbacks_through_fit(tmp_path):
     assert events[-1] == 'train_end'
     assert stopper.stopped_epoch == 1
     assert len(list(csv.reader(log_path.open()))) == 3
+
+
+# ------------------------------------------------------------------ unknown mode strings
+MONITORS = {'EarlyStopping': EarlyStopping, 'ReduceLROnPlateau': ReduceLROnPlateau,
+            'ModelCheckpoint': lambda **kwargs: ModelCheckpoint('m.h5', **kwargs)}
+
+
+@pytest.mark.parametrize('name', sorted(MONITORS))
+def test_unknown_mode_raises_value_error_listing_the_choices(name, recwarn):
+    # Keras 2.2.4 only warns and falls back to 'auto'; API.md promises a ValueError.
+    with pytest.raises(ValueError) as info:
+        MONITORS[name](mode='maxx')
+    message = str(info.value)
+    assert name in message and "'maxx'" in message
+    assert "'auto'" in message and "'min'" in message and "'max'" in message
+    for mode in ('auto', 'min', 'max'):
+        MONITORS[name](mode=mode)
+    assert not [w for w in recwarn if 'mode' in str(w.message)]
+
+
+# ------------------------------------------------------------------ ProgbarLogger
+def tiny_model():
+    from symkeras.models import Sequential
+    from symkeras.layers import Dense
+    model = Sequential([Dense(1, input_shape=(2,))])
+    model.compile('sgd', 'mse')
+    return model
+
+
+def test_explicit_progbar_logger_prints_with_fit_verbose_0(capsys):
+    model = tiny_model()
+    x, y = np.zeros((4, 2)), np.zeros((4, 1))
+    model.fit(x, y, verbose=0)
+    assert capsys.readouterr().out == ''
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[ProgbarLogger()])
+    out = capsys.readouterr().out
+    assert 'Epoch 1/2' in out and 'Epoch 2/2' in out
+    assert '4/4 [==============================]' in out and 'loss:' in out
+
+
+def test_explicit_progbar_logger_counts_steps_when_fit_runs_steps(capsys):
+    model = tiny_model()
+    for logger in (ProgbarLogger(), ProgbarLogger(count_mode='steps')):
+        model.fit(np.zeros((4, 2)), np.zeros((4, 1)), steps_per_epoch=2, verbose=0,
+                  callbacks=[logger])
+        assert '2/2 [==============================]' in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ 'acc' <-> 'accuracy'
+def test_history_reads_each_accuracy_name_under_the_other():
+    history = History()
+    history.on_train_begin()
+    history.on_epoch_end(0, {'loss': 1.0, 'accuracy': 0.5, 'val_accuracy': 0.25})
+    h = history.history
+    assert sorted(h) == ['accuracy', 'loss', 'val_accuracy'] and len(h) == 3
+    assert h['acc'] == [0.5] and h['val_acc'] == [0.25] and h.get('val_acc') == [0.25]
+    assert 'acc' in h and 'val_acc' in h and 'mae' not in h and h.get('mae') is None
+    with pytest.raises(KeyError):
+        h['val_mae']
+    history.on_train_begin()
+    history.on_epoch_end(0, {'acc': 0.5})
+    assert history.history['accuracy'] == [0.5] and sorted(history.history) == ['acc']
+    with pytest.raises(KeyError):
+        history.history['val_accuracy']
+
+
+@pytest.mark.parametrize('logged, monitor', [('val_accuracy', 'val_acc'),
+                                             ('val_acc', 'val_accuracy'),
+                                             ('accuracy', 'acc')])
+def test_monitors_find_the_other_accuracy_name(logged, monitor, tmp_path, recwarn):
+    stopper = EarlyStopping(monitor=monitor, patience=0)
+    reducer = ReduceLROnPlateau(monitor=monitor, factor=0.5, patience=1)
+    checkpoint = ModelCheckpoint(str(tmp_path / ('{epoch}-{%s:.2f}' % monitor)),
+                                 monitor=monitor, save_best_only=True)
+    model = FakeModel(lr=0.1)
+    for callback in (stopper, reducer, checkpoint):
+        attach(callback, model)
+        callback.on_train_begin()
+    for epoch, value in enumerate((0.5, 0.5)):
+        for callback in (stopper, reducer, checkpoint):
+            callback.on_epoch_end(epoch, {'loss': 1.0, logged: value})
+    assert model.stop_training and stopper.stopped_epoch == 1
+    assert float(K.get_value(model.optimizer.lr)) == pytest.approx(0.05)
+    assert model.saved == [('model', str(tmp_path / '1-0.50'))]
+    assert not [w for w in recwarn if 'available' in str(w.message)]
+
+
+def accuracy_model(metric):
+    from symkeras.models import Sequential
+    from symkeras.layers import Dense
+    from symkeras.optimizers import SGD
+    model = Sequential([Dense(2, input_dim=3, activation='softmax')])
+    model.compile(SGD(lr=0.), 'categorical_crossentropy', metrics=[metric])  # frozen
+    x = np.random.RandomState(0).rand(20, 3)
+    return model, x, np.eye(2)[np.arange(20) % 2]
+
+
+def test_keras_2_2_4_accuracy_names_through_fit(tmp_path, recwarn):
+    model, x, y = accuracy_model('accuracy')
+    log_path = tmp_path / 'log.csv'
+    stopper = EarlyStopping(monitor='val_acc', patience=0)
+    best = tmp_path / 'best-{val_acc:.2f}.h5'
+    checkpoint = ModelCheckpoint(str(best), monitor='val_acc', save_best_only=True)
+    history = model.fit(x, y, epochs=5, verbose=0, validation_split=0.5,
+                        callbacks=[stopper, checkpoint, CSVLogger(str(log_path))])
+    assert stopper.stopped_epoch == 1 and history.epoch == [0, 1]   # val_acc never improves
+    h = history.history
+    assert sorted(h) == ['accuracy', 'loss', 'val_accuracy', 'val_loss']
+    assert h['acc'] == h['accuracy'] and h['val_acc'] == h['val_accuracy']
+    assert [p.name for p in tmp_path.glob('best-*.h5')] == \
+        ['best-%.2f.h5' % h['val_accuracy'][0]]
+    header = next(csv.reader(log_path.open()))
+    assert header == ['epoch', 'accuracy', 'loss', 'val_accuracy', 'val_loss']
+    assert not [w for w in recwarn if 'available' in str(w.message)]
+
+
+def test_accuracy_monitor_finds_acc_through_fit(tmp_path):
+    model, x, y = accuracy_model('acc')
+    path = tmp_path / 'best.h5'
+    history = model.fit(x, y, epochs=2, verbose=0, validation_split=0.5, callbacks=[
+        ModelCheckpoint(str(path), monitor='val_accuracy', save_best_only=True)])
+    assert path.exists() and sorted(history.history) == ['acc', 'loss', 'val_acc', 'val_loss']
+    assert history.history['val_accuracy'] == history.history['val_acc']

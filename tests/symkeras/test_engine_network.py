@@ -94,6 +94,21 @@ def test_get_set_weights_round_trip_and_wrong_count():
         model.set_weights(weights[:-1])
 
 
+def test_set_weights_count_error_lists_the_arrays_each_layer_expects():
+    model = two_branch_model()      # input layers and the concatenation have no weights
+    with pytest.raises(ValueError) as info:
+        model.set_weights(model.get_weights()[:-1])
+    message = str(info.value)
+    assert 'expected a list of 6 arrays, received 5' in message
+    assert 'da: 2, out1: 2, out2: 2' in message and 'concatenate' not in message
+    inner = Sequential([Dense(3, input_shape=(4,), name='d1'), Dense(2, name='d2')],
+                       name='inner')
+    x = Input((4,))
+    outer = Model(x, Dense(1, name='d3', use_bias=False)(inner(x)))
+    with pytest.raises(ValueError, match=r'received 6 .*inner: 4, d3: 1\)'):
+        outer.set_weights(outer.get_weights() + [np.zeros(1)])
+
+
 @pytest.mark.parametrize('freeze_first', [False, True])
 def test_set_weights_round_trip_through_a_nested_model(freeze_first):
     """A nested model's arrays come in its weights order (trainable first), as Keras's

@@ -107,3 +107,39 @@ def test_summary_of_sequential_hides_input_layer():
     model.summary(print_fn=lines.append)
     assert lines[3].startswith('dense_1 (Dense)')
     assert 'Total params: 25,450' in lines
+
+
+def test_predict_classes_argmax_or_threshold_as_keras_2_2_4():
+    softmax = Sequential([Dense(3, input_dim=2, activation='softmax', use_bias=False,
+                                kernel_initializer='zeros')])
+    softmax.layers[0].set_weights([np.array([[1., 0., -1.], [0., 2., 0.]])])
+    x = np.array([[1., 0.], [0., 1.], [-1., -1.]], dtype='float32')
+    np.testing.assert_array_equal(softmax.predict_classes(x), [0, 1, 2])
+    np.testing.assert_array_equal(softmax.predict_classes(x, batch_size=1, verbose=0),
+                                  softmax.predict(x).argmax(axis=-1))
+    sigmoid = Sequential([Dense(1, input_dim=2, activation='sigmoid',
+                                kernel_initializer='ones')])
+    classes = sigmoid.predict_classes(x)
+    assert classes.dtype == np.int32 and classes.shape == (3, 1)
+    np.testing.assert_array_equal(classes[:, 0], [1, 1, 0])
+
+
+def test_predict_proba_returns_predict_and_warns_outside_0_1():
+    import warnings
+    model = Sequential([Dense(2, input_dim=2, activation='softmax')])
+    x = np.random.RandomState(0).rand(5, 2).astype('float32')
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        np.testing.assert_array_equal(model.predict_proba(x, batch_size=2), model.predict(x))
+    linear = Sequential([Dense(1, input_dim=2, kernel_initializer='ones',
+                               bias_initializer='ones')])
+    with pytest.warns(UserWarning, match='invalid probability values'):
+        linear.predict_proba(x)
+
+
+def test_predict_classes_and_proba_signatures_are_keras_2_2_4s():
+    import inspect
+    for method in (Sequential.predict_classes, Sequential.predict_proba):
+        parameters = inspect.signature(method).parameters
+        assert list(parameters) == ['self', 'x', 'batch_size', 'verbose']
+        assert parameters['batch_size'].default == 32 and parameters['verbose'].default == 0

@@ -134,6 +134,56 @@ def test_predict_shapes_and_partial_batches():
     assert model.predict_on_batch(np.zeros((3, 4))).shape == (3, 2)
 
 
+# The defaults API.md writes: fit(x, y, batch_size=32, epochs=1, verbose=1, callbacks=None,
+# validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0),
+# evaluate(x, y, batch_size=32, verbose=0) (Keras 2.2.4: verbose=1), predict(x, batch_size=32).
+API_DEFAULTS = {
+    'fit': {'batch_size': 32, 'epochs': 1, 'verbose': 1, 'callbacks': None,
+            'validation_split': 0.0, 'validation_data': None, 'shuffle': True,
+            'initial_epoch': 0},
+    'evaluate': {'batch_size': 32, 'verbose': 0},
+    'predict': {'batch_size': 32},
+}
+
+
+@pytest.mark.parametrize('method', sorted(API_DEFAULTS))
+def test_signature_defaults_are_api_mds(method):
+    import inspect
+    parameters = inspect.signature(getattr(Model, method)).parameters
+    for name, default in API_DEFAULTS[method].items():
+        found = parameters[name].default
+        assert found == default and type(found) is type(default), (method, name, found)
+    leading = ['self', 'x'] if method == 'predict' else ['self', 'x', 'y']
+    assert list(parameters)[:len(leading)] == leading
+
+
+def test_batch_size_none_still_means_32():
+    x, _, y = separable(100)
+    model = classifier()
+    model.compile('sgd', 'categorical_crossentropy')
+    sizes = []
+    record = callbacks.LambdaCallback(on_batch_end=lambda b, logs: sizes.append(logs['size']))
+    for batch_size in (None, 32):
+        del sizes[:]
+        model.fit(x, y, batch_size=batch_size, verbose=0, shuffle=False, callbacks=[record])
+        assert sizes == [32, 32, 32, 4]
+    assert model.evaluate(x, y, batch_size=None) == pytest.approx(model.evaluate(x, y))
+    np.testing.assert_array_equal(model.predict(x, batch_size=None), model.predict(x))
+
+
+def test_steps_per_epoch_ignores_the_batch_size():
+    x, _, y = separable(10)
+    model = classifier()
+    model.compile('sgd', 'categorical_crossentropy')
+    sizes = []
+    record = callbacks.LambdaCallback(on_batch_end=lambda b, logs: sizes.append(logs['size']))
+    history = model.fit(x, y, steps_per_epoch=2, verbose=0, callbacks=[record],
+                        validation_data=(x, y))
+    assert sizes == [1, 1] and len(history.history['val_loss']) == 1
+    assert isinstance(model.evaluate(x, y, steps=2), float)
+    assert model.predict(x, steps=1).shape == (10, 2)
+
+
 def test_train_and_test_on_batch():
     x, _, y = separable(8)
     model = classifier()
