@@ -96,6 +96,16 @@ def reduce_max(x, axes=None, keepdims=False):
     return Max(axes=normalize_axes('max', x.ndim, axes), keepdims=bool(keepdims))(x)
 
 
+def reduce_min(x, axes=None, keepdims=False):
+    from .ops.reduce import Min, normalize_axes
+    return Min(axes=normalize_axes('min', x.ndim, axes), keepdims=bool(keepdims))(x)
+
+
+def reduce_prod(x, axes=None, keepdims=False):
+    from .ops.reduce import Prod, normalize_axes
+    return Prod(axes=normalize_axes('prod', x.ndim, axes), keepdims=bool(keepdims))(x)
+
+
 def size(x, axes, dtype):
     from .ops.reduce import Size, normalize_axes
     return Size(axes=normalize_axes('size', x.ndim, axes), dtype=dtype)(x)
@@ -157,34 +167,63 @@ def concat(tensors, axis=-1):
     return Concat(axis=axis % tensors[0].ndim)(*tensors)
 
 
-def slice_axis(x, axis, start, stop):
+def slice_axis(x, axis, start, stop, step=1):
+    """x[start:stop:step] along `axis` (Python's slice rules; bounds resolved now on an axis
+    of static size, at run time on one of unknown size)."""
     from .ops.movement import Slice
-    return Slice(axis=axis % x.ndim, start=int(start), stop=int(stop))(x)
+    axis = axis % x.ndim
+    start, stop = (None if bound is None else int(bound) for bound in (start, stop))
+    start, stop, step = _slice_bounds(slice(start, stop, int(step)), x.shape[axis])
+    return Slice(axis=axis, start=start, stop=stop, step=step)(x)
 
 
 def getitem(x, index):
-    """Basic indexing with ints and unit-step slices (static bounds)."""
-    index = index if isinstance(index, tuple) else (index,)
-    if len(index) > x.ndim:
-        raise IndexError(f"too many indices for tensor of shape {x.shape}")
-    squeeze_axes = []
-    for axis, item in enumerate(index):
-        size = x.shape[axis]
-        if isinstance(item, (int, np.integer)):
-            if size is None:
-                raise IndexError(f"integer index on axis {axis} of unknown size in {x.shape}")
-            start = item % size
-            x = slice_axis(x, axis, start, start + 1)
-            squeeze_axes.append(axis)
-        elif isinstance(item, slice) and item != slice(None):
-            if item.step not in (None, 1) or size is None:
-                raise IndexError(f"only unit-step slices of static axes are supported, "
-                                 f"received {item} on axis {axis} of shape {x.shape}")
-            start, stop, _ = item.indices(size)
-            x = slice_axis(x, axis, start, max(stop, start))
-        elif not isinstance(item, slice):
-            raise IndexError(f"unsupported index {item!r}")
-    return squeeze(x, squeeze_axes) if squeeze_axes else x
+    """numpy basic indexing, x[index], as Theano's: ints, 0-d integer tensors, slices of
+    any step, Ellipsis and None (a new axis of size 1), on axes of static or unknown size.
+
+    An int out of range raises IndexError here on an axis of static size, at run time
+    (from the kernel) on one of unknown size or for a tensor index.
+    """
+    from .subscript import index_items, new_axis_positions
+    items = index_items(x, index)
+    per_axis = [item for item in items if item is not None]
+    for axis in reversed(range(x.ndim)):      # later axes first: axis numbers stay valid
+        x = _index_axis(x, axis, per_axis[axis])
+    positions = new_axis_positions(items)
+    return expand_dims(x, positions) if positions else x
+
+
+def _index_axis(x, axis, item):
+    """x indexed along `axis` by one int, 0-d tensor or slice (axes before `axis`
+    untouched)."""
+    from .ops.movement import Slice
+    size = x.shape[axis]
+    if is_tensor(item):
+        return Slice(axis=axis, start=None, stop=None, drop_axis=True)(x, item)
+    if not isinstance(item, slice):
+        start = item if size is None else item % size      # static: checked already
+        return Slice(axis=axis, start=start, stop=None, drop_axis=True)(x)
+    start, stop, step = _slice_bounds(item, size)
+    if step == 1 and start in (0, None) and stop == size:
+        return x
+    return Slice(axis=axis, start=start, stop=stop, step=step)(x)
+
+
+def _slice_bounds(item, size):
+    """(start, stop, step) of slice `item`: on a static axis resolved and tight (empty:
+    (0, 0, 1); one entry: step 1; a negative step running past 0: stop None), on an axis
+    of unknown size as given (resolved at run time)."""
+    if item.step == 0:
+        raise ValueError("slice step cannot be zero")
+    step = 1 if item.step is None else item.step
+    if size is None:
+        start = 0 if item.start is None and step > 0 else item.start
+        return start, item.stop, step
+    taken = range(*item.indices(size))
+    if len(taken) <= 1:
+        return (taken[0], taken[0] + 1, 1) if taken else (0, 0, 1)
+    stop = taken[-1] + (1 if step > 0 else -1)
+    return taken[0], (None if stop < 0 else stop), step
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False):

@@ -146,6 +146,17 @@ Not = _unary('Not', 'not x0', np.logical_not, differentiable=False)
 Not.out_dtype = 'bool'
 
 
+def _true_div_dtype(self, inputs):
+    """Python 3 `/` (numpy's true_divide, Theano's true_div): ints and bools divide to
+    float64; with a float input the widest float input wins (float32 / int is float32)."""
+    if any(x.dtype.startswith('float') for x in inputs):
+        return float_dtype(*inputs)
+    return 'float64'
+
+
+Div.result_dtype = _true_div_dtype
+
+
 @register_op
 class Clip(Elemwise):
     """clip(x, low, high) with constant bounds; the gradient passes inside [low, high]."""

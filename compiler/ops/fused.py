@@ -65,9 +65,9 @@ class FusedReduceSum(FusedElemwise):
     kernel = 'fused_reduce_sum'
 
     def infer(self, *inputs):
-        from .reduce import reduced_shape
+        from .reduce import reduced_shape, count_dtype
         shape, dtype = super().infer(*inputs)
-        return reduced_shape(shape, self.axes, self.keepdims), dtype
+        return reduced_shape(shape, self.axes, self.keepdims), count_dtype(dtype)
 
     @property
     def fused_ops(self):

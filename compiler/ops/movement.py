@@ -179,57 +179,142 @@ class Concat(Op):
         return grads
 
 
-@register_op
-class Slice(Op):
-    """x[start:stop] along one axis (step 1, static bounds)."""
+def _resolved(axis_size, start, stop, step):
+    """The entries x[start:stop:step] takes from an axis of `axis_size` (Python's rules)."""
+    return range(*slice(start, stop, step).indices(axis_size))
 
-    params = ('axis', 'start', 'stop')
+
+class _Strided(Op):
+    """Shared parameters of Slice and SliceGrad: one axis indexed numpy-style.
+
+    `start`, `stop` (int or None) and `step` (a non-zero int) follow Python's slice rules
+    (negative bounds count from the end, out-of-range bounds clamp), resolved against the
+    run-time size when the axis size is unknown. With `drop_axis`, `start` is one integer
+    index (checked: IndexError when out of range) and the axis is removed, as in x[start];
+    `start` None then means the index is the op's last input, a 0-d integer tensor.
+    """
+
+    def __init__(self, axis, start, stop, step=1, drop_axis=False, **params):
+        super().__init__(axis=axis, start=start, stop=stop, step=step,
+                         drop_axis=drop_axis, **params)
+
+    @property
+    def index_input(self):
+        """True when the integer index comes at run time, as the last input."""
+        return bool(self.drop_axis) and self.start is None
+
+    def check(self, ndim, size, shape, index=None):
+        """Raise on bad parameters for an input of `ndim` axes (`size` along axis)."""
+        if not 0 <= self.axis < ndim or self.step == 0:
+            raise ValueError(f"{self.describe()}: expected an axis in [0, {ndim}) and a "
+                             f"non-zero step for an input of shape {shape}")
+        if self.index_input != (index is not None) or index is not None and (
+                index.ndim or not index.dtype.startswith(('int', 'uint'))):
+            raise ValueError(f"{self.describe()}: expected a 0-d integer index input "
+                             f"exactly when drop_axis is set and start is None, received "
+                             f"{None if index is None else (index.shape, index.dtype)}")
+        if self.drop_axis and None not in (size, self.start) and \
+                not -size <= self.start < size:
+            raise IndexError(f"{self.describe()}: index {self.start} is out of bounds for "
+                             f"axis {self.axis} with size {size} (input shape {shape})")
+
+    def index(self, ndim, start=None):
+        """The numpy index tuple for an input of `ndim` axes (`start`: the index input's
+        value)."""
+        index = [slice(None)] * ndim
+        index[self.axis] = (int(self.start if start is None else start) if self.drop_axis
+                            else slice(self.start, self.stop, self.step))
+        return tuple(index)
+
+    def sliced_size(self, size):
+        """The output size along the axis (None when unknown; unused with drop_axis)."""
+        return None if size is None else len(_resolved(size, self.start, self.stop,
+                                                       self.step))
+
+
+@register_op
+class Slice(_Strided):
+    """x[start:stop:step] along one axis, or x[start] with drop_axis (see `_Strided`);
+    inputs: x[, index]."""
+
+    params = ('axis', 'start', 'stop', 'step', 'drop_axis')
     kernel = 'slice'
 
-    def infer(self, x):
-        size = x.shape[self.axis]
-        if size is not None and not 0 <= self.start <= self.stop <= size:
-            raise ValueError(f"{self.describe()}: bounds out of range for shape {x.shape}")
+    def infer(self, x, index=None):
+        size = x.shape[self.axis] if 0 <= self.axis < x.ndim else None
+        self.check(x.ndim, size, x.shape, index)
         shape = list(x.shape)
-        shape[self.axis] = self.stop - self.start
+        if self.drop_axis:
+            del shape[self.axis]
+        else:
+            shape[self.axis] = self.sliced_size(size)
         return tuple(shape), x.dtype
 
-    def reference(self, x):
-        index = [slice(None)] * x.ndim
-        index[self.axis] = slice(self.start, self.stop)
-        return x[tuple(index)]
+    def reference(self, x, index=None):
+        return np.array(x[self.index(x.ndim, index)])
 
     def grad(self, inputs, out, g):
-        size = inputs[0].shape[self.axis]
-        if size is None:
-            raise ValueError(f"{self.describe()}: gradient needs a static size along axis "
-                             f"{self.axis}, received shape {inputs[0].shape}")
-        return [SliceGrad(axis=self.axis, start=self.start, stop=self.stop, size=size)(g)]
+        # An axis of unknown size reads it from x at run time (x is then a shape input).
+        x, index = inputs[0], inputs[1:]
+        size = x.shape[self.axis]
+        scatter = SliceGrad(axis=self.axis, start=self.start, stop=self.stop,
+                            step=self.step, drop_axis=self.drop_axis, size=size)
+        ref = [x] if size is None else []
+        return [scatter(g, *ref, *index)] + [None] * len(index)
 
 
 @register_op
-class SliceGrad(Op):
-    """Zeros of `size` along `axis` with g placed at [start:stop] (adjoint of Slice)."""
+class SliceGrad(_Strided):
+    """Zeros of x's shape with g placed where Slice took x[...] (Slice's adjoint).
 
-    params = ('axis', 'start', 'stop', 'size')
+    Inputs: g, then x (`ref`) when `size` (x's size along the axis) is None, then the
+    index input when Slice had one.
+    """
+
+    params = ('axis', 'start', 'stop', 'step', 'drop_axis', 'size')
     kernel = 'slice_grad'
 
-    def infer(self, g):
-        shape = list(g.shape)
-        shape[self.axis] = self.size
-        return tuple(shape), g.dtype
+    def split(self, extra):
+        """(ref, index) from the inputs after g, either None when absent."""
+        expected = (self.size is None) + self.index_input
+        if len(extra) != expected:
+            raise ValueError(f"{self.describe()}: expected {1 + expected} inputs (g, x "
+                             f"when size is None, the index when start is None), received "
+                             f"{1 + len(extra)}")
+        ref = extra[0] if self.size is None else None
+        return ref, (extra[-1] if self.index_input else None)
 
-    def reference(self, g):
-        shape = list(g.shape)
-        shape[self.axis] = self.size
-        out = np.zeros(shape, g.dtype)
-        index = [slice(None)] * g.ndim
-        index[self.axis] = slice(self.start, self.stop)
-        out[tuple(index)] = g
+    def infer(self, g, *extra):
+        _, index = self.split(extra)
+        self.check(g.ndim + self.drop_axis, self.size, g.shape, index)
+        got = None if self.drop_axis else g.shape[self.axis]
+        expected = None if got is None else self.sliced_size(self.size)
+        if expected is not None and expected != got:
+            raise ValueError(f"{self.describe()}: expected {expected} entries along axis "
+                             f"{self.axis}, received g of shape {g.shape}")
+        return self.grown(g.shape, self.size), g.dtype
+
+    def grown(self, g_shape, size):
+        """The input's shape: g's with `size` put back along the axis."""
+        shape = list(g_shape)
+        if self.drop_axis:
+            shape.insert(self.axis, size)
+        else:
+            shape[self.axis] = size
+        return tuple(shape)
+
+    def reference(self, g, *extra):
+        ref, index = self.split(extra)
+        size = self.size if ref is None else ref.shape[self.axis]
+        out = np.zeros(self.grown(g.shape, size), g.dtype)
+        out[self.index(out.ndim, index)] = g
         return out
 
     def grad(self, inputs, out, g):
-        return [B.slice_axis(g, self.axis, self.start, self.stop)]
+        forward = Slice(axis=self.axis, start=self.start, stop=self.stop, step=self.step,
+                        drop_axis=self.drop_axis)
+        index = [inputs[-1]] if self.index_input else []
+        return [forward(g, *index)] + [None] * (len(inputs) - 1)
 
 
 def _check_pairs(op, x, pairs, what):

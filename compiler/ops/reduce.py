@@ -1,4 +1,5 @@
-"""Reductions over static axes: Sum, Max, ArgMax, and Size (element count, for means)."""
+"""Reductions over static axes: Sum, Prod, Max, Min, ArgMax, and Size (element count, for
+means)."""
 import numpy as np
 
 from .base import Op, register_op
@@ -40,28 +41,80 @@ class Reduce(Op):
         return g if self.keepdims else B.expand_dims(g, self.axes)
 
 
+def count_dtype(dtype):
+    """dtype of a sum or product: the input's, except bools, which count in int64 (numpy,
+    Theano)."""
+    return 'int64' if dtype == 'bool' else dtype
+
+
+class Accumulate(Reduce):
+    """Sum and Prod: bools count in int64, other dtypes are kept."""
+
+    def infer(self, x):
+        shape, dtype = super().infer(x)
+        return shape, count_dtype(dtype)
+
+
 @register_op
-class Sum(Reduce):
+class Sum(Accumulate):
     kernel = 'sum'
 
     def reference(self, x):
-        return np.asarray(np.sum(x, axis=self.axes, keepdims=self.keepdims, dtype=x.dtype))
+        return np.asarray(np.sum(x, axis=self.axes, keepdims=self.keepdims,
+                                 dtype=count_dtype(x.dtype.name)))
 
     def grad(self, inputs, out, g):
         return [B.broadcast_like(self.keep(g), inputs[0])]
 
 
 @register_op
-class Max(Reduce):
-    kernel = 'max'
+class Prod(Accumulate):
+    """The exact product (no logarithms); its gradient is right where x holds zeros."""
+
+    kernel = 'prod'
 
     def reference(self, x):
-        return np.asarray(np.max(x, axis=self.axes, keepdims=self.keepdims))
+        return np.asarray(np.prod(x, axis=self.axes, keepdims=self.keepdims,
+                                  dtype=count_dtype(x.dtype.name)))
+
+    def grad(self, inputs, out, g):
+        # Theano's Prod gradient: d prod / d x_i is the product of the other entries of
+        # x_i's group. Without zeros in the group that is prod / x_i; with one zero it is
+        # the product of the non-zeros at the zero and 0 elsewhere; with more, 0 everywhere.
+        (x,) = inputs
+        zero = B.equal(x, 0)
+        zeros = B.reduce_sum(B.cast(zero, x.dtype), self.axes, keepdims=True)
+        nonzero = B.where(zero, B.ones_like(x), x)
+        others = Prod(axes=self.axes, keepdims=True)(nonzero)     # product of non-zeros
+        lone_zero = B.logical_and(zero, B.equal(zeros, 1))
+        factor = B.where(B.equal(zeros, 0), others / nonzero,
+                         B.where(lone_zero, others, B.zeros_like(x)))
+        return [B.broadcast_like(self.keep(g), x) * factor]
+
+
+class Extreme(Reduce):
+    """Max and Min: the gradient goes to every entry equal to the result."""
 
     def grad(self, inputs, out, g):
         (x,) = inputs
         hit = B.cast(B.equal(x, self.keep(out)), x.dtype)
         return [B.broadcast_like(self.keep(g), x) * hit]
+
+
+@register_op
+class Max(Extreme):
+    kernel = 'max'
+
+    def reference(self, x):
+        return np.asarray(np.max(x, axis=self.axes, keepdims=self.keepdims))
+
+
+@register_op
+class Min(Extreme):
+    kernel = 'min'
+
+    def reference(self, x):
+        return np.asarray(np.min(x, axis=self.axes, keepdims=self.keepdims))
 
 
 @register_op

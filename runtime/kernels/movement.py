@@ -127,37 +127,82 @@ def kernel_concat(axis):
     return run
 
 
+def _strided_index(op, shape, axis, start, stop, step, drop_axis):
+    """The numpy index of x[start:stop:step] (or x[start], drop_axis) along `axis` of an
+    input of `shape`: Python's slice rules, an integer index checked (IndexError)."""
+    if step == 0:
+        raise ValueError(f"{op}: slice step cannot be zero")
+    index = [slice(None)] * len(shape)
+    if not drop_axis:
+        index[axis] = slice(start, stop, step)
+    elif -shape[axis] <= start < shape[axis]:
+        index[axis] = start
+    else:
+        raise IndexError(f"{op}: index {start} is out of bounds for axis {axis} with size "
+                         f"{shape[axis]} (input shape {tuple(shape)})")
+    return tuple(index)
+
+
 @register('slice')
-def kernel_slice(axis, start, stop):
-    """Factory: x[start:stop] along `axis` (step 1), as a new array."""
-    def run(x):
+def kernel_slice(axis, start, stop, step=1, drop_axis=False):
+    """Factory: x[start:stop:step] along `axis` (Python's slice rules: None, negative and
+    out-of-range bounds as in numpy), or x[start] with the axis removed when `drop_axis`
+    (IndexError when out of range; start None: the index is a second input, a 0-d integer
+    array), as a new C-contiguous array."""
+    def run(x, index=None):
         axis_ = _axis(axis, x.ndim, 'slice')
-        if not 0 <= start <= stop <= x.shape[axis_]:
-            raise ValueError(f"slice: bounds [{start}:{stop}] out of range for axis "
-                             f"{axis_} of shape {x.shape}")
-        shape = list(x.shape)
-        shape[axis_] = stop - start
-        out = np.empty(shape, x.dtype)
-        if out.size:
-            _copy_into(_as3(out, axis_), _as3(x, axis_)[:, start:stop, :], 0)
-        return out
+        first = start if index is None else _integer('slice', index)
+        index_ = _strided_index('slice', x.shape, axis_, first, stop, step, drop_axis)
+        return np.array(x[index_], order='C')        # always a copy
     return run
 
 
 @register('slice_grad')
-def kernel_slice_grad(axis, start, stop, size):
-    """Factory: zeros with `size` along `axis`, g placed at [start:stop] (slice's adjoint)."""
-    def run(g):
-        axis_ = _axis(axis, g.ndim, 'slice_grad')
-        if g.shape[axis_] != stop - start or not 0 <= start <= stop <= size:
-            raise ValueError(f"slice_grad: expected {stop - start} entries along axis "
-                             f"{axis_} for [{start}:{stop}] of {size}, received {g.shape}")
+def kernel_slice_grad(axis, start, stop, size, step=1, drop_axis=False):
+    """Factory: (g[, ref][, index]) -> zeros of the sliced input's shape with g placed
+    where `slice` took it (slice's adjoint). The size along `axis` is `size`, or ref's
+    when `size` is None; `index` is slice's index input (drop_axis with start None)."""
+    dynamic = bool(drop_axis) and start is None
+
+    def run(g, *extra):
+        if len(extra) != (size is None) + dynamic:
+            raise ValueError(f"slice_grad: expected {1 + (size is None) + dynamic} inputs, "
+                             f"received {1 + len(extra)}")
+        axis_ = _axis(axis, g.ndim + bool(drop_axis), 'slice_grad')
+        total = size if size is not None else extra[0].shape[axis_]
+        first = _integer('slice_grad', extra[-1]) if dynamic else start
         shape = list(g.shape)
-        shape[axis_] = size
+        if drop_axis:
+            shape.insert(axis_, total)
+        else:
+            shape[axis_] = total
         out = np.zeros(shape, g.dtype)
-        _place(out, g, axis_, start)
+        index = _strided_index('slice_grad', shape, axis_, first, stop, step, drop_axis)
+        expected = np.shape(out[index])
+        if expected != g.shape:
+            raise ValueError(f"slice_grad: expected g of shape {expected} for "
+                             f"{_describe(index[axis_])} of an axis of {total}, received "
+                             f"{g.shape}")
+        out[index] = g
         return out
     return run
+
+
+def _integer(op, index):
+    """The int held by a 0-d integer array (an index input)."""
+    index = np.asarray(index)
+    if index.ndim or index.dtype.kind not in 'iu':
+        raise IndexError(f"{op}: expected a 0-d integer index, received {index.dtype} "
+                         f"array of shape {index.shape}")
+    return int(index)
+
+
+def _describe(item):
+    """`item` (an int or a slice) written as in Python source."""
+    if not isinstance(item, slice):
+        return f"[{item}]"
+    parts = ['' if v is None else str(v) for v in (item.start, item.stop, item.step)]
+    return f"[{parts[0]}:{parts[1]}:{parts[2]}]"
 
 
 def _pairs(op, pairs, ndim):

@@ -1,4 +1,4 @@
-"""Reductions: sum and max over static axes, argmax along one axis.
+"""Reductions: sum, prod, max and min over static axes, argmax along one axis.
 
 The wrapper brings x to a C-contiguous (pre, reduced, post) array: a free reshape when the
 reduced axes are adjacent (the common case: a batch axis, the last axis, all leading
@@ -9,7 +9,9 @@ Tasks (`threads`) are blocks of `pre` rows, or, for sums over many elements with
 outputs (a bias gradient: pre = 1), blocks of the reduced axis whose partial sums are
 added in block order: results do not depend on the thread count. Small reductions run on
 the calling thread, through numpy's own reductions (no compiled code to load or build).
-Float sums accumulate in float64 and round once at the end.
+Float sums accumulate in float64 and round once at the end. Products run through numpy's
+own loop at every size (exact: float32 accumulates in float64, ints in 64-bit ints).
+Sums and products of bools count in int64, as numpy's.
 """
 import numpy as np
 from numba import njit
@@ -95,8 +97,9 @@ def _sum_driver(state, slot, x, step, parts):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
-def _max_rows(x, p0, p1, argmax, out, where):
-    """out[p] (max) or where[p] (first argmax) over r of x[p, r, :]; NaN wins."""
+def _max_rows(x, p0, p1, argmax, lowest, out, where):
+    """out[p] (max, or min when `lowest`) or where[p] (first argmax) over r of x[p, r, :];
+    NaN wins."""
     reduced, post = x.shape[1], x.shape[2]
     best = np.empty(post, x.dtype)
     for p in range(p0, p1):
@@ -107,7 +110,8 @@ def _max_rows(x, p0, p1, argmax, out, where):
             line = x[p, r]
             for q in range(post):
                 value = line[q]
-                if value > best[q] or (value != value and best[q] == best[q]):
+                better = value < best[q] if lowest else value > best[q]
+                if better or (value != value and best[q] == best[q]):
                     best[q] = value
                     if argmax:
                         where[p, q] = r
@@ -116,7 +120,7 @@ def _max_rows(x, p0, p1, argmax, out, where):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _max_driver(state, slot, x, argmax, step, out, where):
+def _max_driver(state, slot, x, argmax, lowest, step, out, where):
     """Tasks: blocks of `step` rows of pre."""
     pre = x.shape[0]
     ntasks = (pre + step - 1) // step
@@ -125,12 +129,17 @@ def _max_driver(state, slot, x, argmax, step, out, where):
         k = claim_task(state)
         if k >= ntasks:
             return last
-        _max_rows(x, k * step, min(pre, (k + 1) * step), argmax, out, where)
+        _max_rows(x, k * step, min(pre, (k + 1) * step), argmax, lowest, out, where)
         last = finish_task(state, ntasks) or last
 
 
 def _accumulator_dtype(dtype):
     return np.float64 if dtype.kind in 'fc' else np.int64
+
+
+def _count_dtype(dtype):
+    """dtype of a sum or a product: x's, except bools, which count in int64."""
+    return np.dtype(np.int64) if dtype.kind == 'b' else dtype
 
 
 def _sum3(x3, dtype):
@@ -192,30 +201,49 @@ def kernel_sum(axes=(), keepdims=False):
                 dims3 is None or not _compiled_pays(dims3, x.dtype)):
             total = np.add.reduce(x, axis=axes_, dtype=_accumulator_dtype(x.dtype),
                                   keepdims=True)         # numpy's own loop, straight on x
-            return total.astype(x.dtype, copy=False).reshape(shape)
-        return _sum3(_as_3d(x, axes_), x.dtype).reshape(shape)
+            return total.astype(_count_dtype(x.dtype), copy=False).reshape(shape)
+        return _sum3(_as_3d(x, axes_), _count_dtype(x.dtype)).reshape(shape)
     return run
 
 
-def _max_kernel(op, axes, keepdims, argmax):
+@register('prod')
+def kernel_prod(axes=(), keepdims=False):
+    """Factory: product of x over `axes` (empty: no reduction), in x's dtype (bools: int64).
+
+    numpy's loop: floats accumulate in float64 and round once, ints in 64-bit ints (an
+    int32 product wraps around as numpy's does).
+    """
+    layouts = _Layouts('prod', axes, keepdims)
+
+    def run(x):
+        axes_, _, shape = layouts[x.shape]
+        accumulator = np.float64 if x.dtype.kind == 'f' else None   # None: numpy's 64 bits
+        total = np.multiply.reduce(x, axis=axes_, dtype=accumulator, keepdims=True)
+        return total.astype(_count_dtype(x.dtype), copy=False).reshape(shape)
+    return run
+
+
+def _max_kernel(op, axes, keepdims, argmax, lowest=False):
     layouts = _Layouts(op, axes, keepdims)
+    ufunc = np.minimum if lowest else np.maximum
 
     def run(x):
         axes_, _, shape = layouts[x.shape]
         if x.ndim and 0 < x.size < PARALLEL_MIN_ELEMENTS and not argmax:  # numpy's loop
-            return np.maximum.reduce(x, axis=axes_, keepdims=True).reshape(shape)
+            return ufunc.reduce(x, axis=axes_, keepdims=True).reshape(shape)
         x3 = _as_3d(x, axes_)
         if x3.shape[1] == 0:
             raise ValueError(f"{op}: cannot reduce an empty axis; input shape {x.shape}, "
                              f"axes {axes_}")
         if x3.size < PARALLEL_MIN_ELEMENTS:     # numpy's own loops: nothing to compile
-            small = np.argmax(x3, axis=1) if argmax else np.max(x3, axis=1)
+            small = np.argmax(x3, axis=1) if argmax else ufunc.reduce(x3, axis=1)
             return small.astype(np.int64 if argmax else x.dtype, copy=False).reshape(shape)
         out = np.empty((0, 0) if argmax else (x3.shape[0], x3.shape[2]), x.dtype)
         where = np.empty((x3.shape[0], x3.shape[2]) if argmax else (0, 0), np.int64)
         if x3.shape[0] and x3.shape[2]:
             step = max(1, min(ROWS_PER_TASK, x3.shape[0]))
-            threads.run(_max_driver, -(-x3.shape[0] // step), x3, argmax, step, out, where)
+            threads.run(_max_driver, -(-x3.shape[0] // step), x3, argmax, lowest, step,
+                        out, where)
         return (where if argmax else out).reshape(shape)
     return run
 
@@ -224,6 +252,12 @@ def _max_kernel(op, axes, keepdims, argmax):
 def kernel_max(axes=(), keepdims=False):
     """Factory: maximum of x over `axes` (empty: no reduction); NaN propagates."""
     return _max_kernel('max', axes, keepdims, False)
+
+
+@register('min')
+def kernel_min(axes=(), keepdims=False):
+    """Factory: minimum of x over `axes` (empty: no reduction); NaN propagates."""
+    return _max_kernel('min', axes, keepdims, False, lowest=True)
 
 
 @register('argmax')

@@ -144,8 +144,7 @@ def _check_function_graph(outputs, updates):
         if not _is_tensor(output):
             raise TypeError(f"function: output {position} must be a symbolic tensor, "
                             f"received {repr(output)[:80]}")
-    pairs = updates.items() if isinstance(updates, dict) else (updates or [])
-    for position, pair in enumerate(pairs):
+    for position, pair in enumerate(updates):
         if not (isinstance(pair, (list, tuple)) and len(pair) == 2
                 and isinstance(pair[0], Variable)):
             raise TypeError(f"function: update {position} must be a pair (variable, new "
@@ -165,7 +164,8 @@ def function(inputs, outputs, updates=None, givens=None, name=None, profile=Fals
     Args:
         inputs: list of placeholders.
         outputs: list of tensors (a single tensor is accepted too).
-        updates: list of (variable, new value); outputs use the values from before them.
+        updates: list of (variable, new value), or a dict (an OrderedDict) {variable:
+            new value} as Theano accepts; outputs use the values from before them.
         givens: {tensor: value} substitutions (the learning phase, for instance). When the
             graph reads the learning phase and neither inputs nor givens set it, it is 0.
         profile: time each kernel; see `.profile()` of the result.
@@ -179,11 +179,12 @@ def function(inputs, outputs, updates=None, givens=None, name=None, profile=Fals
     inputs = list(inputs)
     single = _is_tensor(outputs)
     outputs = [outputs] if single else list(outputs)
+    updates = list(updates.items()) if isinstance(updates, dict) else list(updates or [])
     _check_function_graph(outputs, updates)
     givens = dict(givens or {})
     phase = learning_phase()
     if _is_tensor(phase) and phase not in inputs and phase not in givens:
-        roots = outputs + [u[1] for u in (updates or [])]
+        roots = outputs + [u[1] for u in updates]
         if any(t is phase for t in graph_inputs(roots)):
             givens[phase] = 0
     if nan_guard is None:

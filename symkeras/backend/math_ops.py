@@ -116,24 +116,41 @@ def pow(x, a):  # noqa: A001
 
 
 def clip(x, min_value, max_value):
-    """Clip to [min_value, max_value]; max below min becomes min (Keras).
+    """Clip to [min_value, max_value], elementwise (Theano's clip).
+
+    As in Keras 2.2.4, the rule "a max below min becomes min" applies only when both bounds
+    are numbers. Tensor (or array) bounds broadcast against x and follow Theano's rule
+    elementwise: min where x < min, else max where x > max, else x; so where min > max,
+    the entries below min give min and the others max (numpy's clip would give max).
 
     Args:
         x: tensor.
-        min_value: lower bound (None: no lower bound).
-        max_value: upper bound (None: no upper bound).
+        min_value: lower bound: number, array or tensor (None: no lower bound).
+        max_value: upper bound: number, array or tensor (None: no upper bound).
 
     Returns:
-        A tensor of the same shape.
+        A tensor of the broadcast shape.
 
     Example:
         >>> K.eval(K.clip(K.constant([-1., 0.5, 2.]), 0., 1.))
         array([0. , 0.5, 1. ], dtype=float32)
+        >>> K.eval(K.clip(K.constant([-1., 0.5, 2.]), K.constant(0.), K.constant(1.)))
+        array([0. , 0.5, 1. ], dtype=float32)
     """
+    if _is_number(min_value) and _is_number(max_value) and max_value < min_value:
+        max_value = min_value
     min_value = -np.inf if min_value is None else min_value
     max_value = np.inf if max_value is None else max_value
-    max_value = max_value if max_value >= min_value else min_value
-    return B.clip(x, min_value, max_value)
+    if _is_number(min_value) and _is_number(max_value):
+        return B.clip(x, min_value, max_value)
+    x = B.as_tensor(x)
+    low, high = B.as_tensor(min_value, x), B.as_tensor(max_value, x)
+    return B.where(B.less(x, low), low, B.where(B.greater(x, high), high, x))
+
+
+def _is_number(value):
+    """A Python or numpy number (not None, not an array with entries, not a tensor)."""
+    return value is not None and not B.is_tensor(value) and np.ndim(value) == 0
 
 
 def maximum(x, y):
@@ -276,6 +293,9 @@ def cast_to_floatx(x):
 def switch(condition, then_expression, else_expression):
     """Elementwise (or scalar) choice; callables are called first.
 
+    A condition of lower rank than the branches gets trailing axes of size 1 until the
+    ranks match (Keras 2.2.4), so a (batch,) condition chooses whole rows.
+
     Args:
         condition: bool tensor (or a scalar), broadcast against the branches.
         then_expression: tensor (or callable returning one) chosen where condition holds.
@@ -291,7 +311,15 @@ def switch(condition, then_expression, else_expression):
     """
     then_expression = then_expression() if callable(then_expression) else then_expression
     else_expression = else_expression() if callable(else_expression) else else_expression
+    condition = B.as_tensor(condition)
+    ndim = int(np.max([_ndim(then_expression), _ndim(else_expression)]))
+    if 0 < condition.ndim < ndim:
+        condition = B.expand_dims(condition, tuple(range(condition.ndim, ndim)))
     return B.where(condition, then_expression, else_expression)
+
+
+def _ndim(value):
+    return value.ndim if B.is_tensor(value) else np.ndim(value)
 
 
 def l2_normalize(x, axis=None):

@@ -15,27 +15,49 @@ def _float(x):
 
 def dot(x, y):
     """Matrix product; an N-D x with an N-D y contracts the last axis of x with the
-    second-to-last axis of y (Theano's dot).
+    second-to-last axis of y (Theano's dot). A 1-D operand is a vector (Theano's dot
+    too): (3, 4) . (4,) gives (3,), (4,) . (4, 3) gives (3,), (4,) . (4,) a scalar.
 
     Args:
         x: tensor.
         y: tensor.
 
     Returns:
-        Tensor of shape x.shape[:-1] + y.shape[:-2] + y.shape[-1:].
+        Tensor of shape x.shape[:-1] + y.shape[:-2] + y.shape[-1:] (without the axes of
+        size 1 a vector operand stands for).
 
     Example:
         >>> x = K.placeholder(shape=(None, 3))
         >>> K.int_shape(K.dot(x, K.ones((3, 4))))
         (None, 4)
+        >>> K.eval(K.dot(K.constant([1., 2.]), K.constant([3., 4.])))
+        array(11., dtype=float32)
     """
     x, y = _t(x, y if B.is_tensor(y) else None), _t(y, x if B.is_tensor(x) else None)
+    if x.ndim == 1 or y.ndim == 1:
+        return _dot_vector(x, y)
     if y.ndim <= 2:
         return B.dot(x, y)
     perm = (y.ndim - 2,) + tuple(i for i in range(y.ndim) if i != y.ndim - 2)
     flat_y = B.reshape(B.transpose(y, perm), (y.shape[-2], -1))
     flat = B.dot(x, flat_y)
     return B.reshape(flat, tuple(x.shape[:-1]) + tuple(y.shape[:-2]) + (y.shape[-1],))
+
+
+def _dot_vector(x, y):
+    """dot with a 1-D operand: a row (1, n) on the left, a column (n, 1) on the right,
+    whose axis of size 1 is then dropped from the product."""
+    if not x.ndim or not y.ndim:
+        raise ValueError(f"dot: expected operands of 1 or more dimensions, received shapes "
+                         f"{x.shape} and {y.shape}")
+    inner = y.shape[0] if y.ndim == 1 else y.shape[-2]
+    if None not in (x.shape[-1], inner) and x.shape[-1] != inner:
+        raise ValueError(f"dot: cannot contract the last axis of {x.shape} with axis "
+                         f"{0 if y.ndim == 1 else -2} of {y.shape}")
+    out = dot(B.expand_dims(x, 0) if x.ndim == 1 else x,
+              B.expand_dims(y, 1) if y.ndim == 1 else y)
+    drop = ((0,) if x.ndim == 1 else ()) + ((out.ndim - 1,) if y.ndim == 1 else ())
+    return B.squeeze(out, drop)
 
 
 def batch_dot(x, y, axes=None):
@@ -97,7 +119,7 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001
         keepdims: keep the reduced axes with size 1.
 
     Returns:
-        The reduced tensor.
+        The reduced tensor, of x's dtype; bools are counted (int64, as numpy and Theano).
 
     Example:
         >>> x = K.constant([[1., 2.], [3., 4.]])
@@ -152,14 +174,18 @@ def min(x, axis=None, keepdims=False):  # noqa: A001
         keepdims: keep the reduced axes with size 1.
 
     Returns:
-        The reduced tensor.
+        The reduced tensor, of x's dtype.
+
+    Example:
+        >>> K.eval(K.min(K.constant([3, 0, 2], dtype='uint8')))
+        array(0, dtype=uint8)
     """
-    return B.neg(B.reduce_max(B.neg(x), axis, keepdims))
+    return B.reduce_min(x, axis, keepdims)
 
 
 def prod(x, axis=None, keepdims=False):
-    """Product of the elements over `axis`: exp(sum(log(abs(x)))) with the sign restored
-    (zeros give zero).
+    """Product of the elements over `axis`, computed exactly in x's dtype (bools give
+    int64); its gradient is right where x holds zeros (Theano's).
 
     Args:
         x: tensor.
@@ -168,12 +194,12 @@ def prod(x, axis=None, keepdims=False):
 
     Returns:
         The reduced tensor.
+
+    Example:
+        >>> K.eval(K.prod(K.constant([[2, 3], [4, 5]], dtype='int32'), axis=1))
+        array([ 6, 20], dtype=int32)
     """
-    x = _float(x)
-    magnitude = B.exp(B.reduce_sum(B.log(B.abs_(x)), axis, keepdims))
-    negatives = B.reduce_sum(B.cast(B.less(x, 0), x.dtype), axis, keepdims)
-    parity = negatives - B.floor(negatives / 2) * 2
-    return magnitude * (1 - parity * 2)
+    return B.reduce_prod(x, axis, keepdims)
 
 
 def var(x, axis=None, keepdims=False):

@@ -99,3 +99,34 @@ def test_stop_gradient_blocks_the_gradient():
     (grad,) = autodiff.gradients(autodiff.B.reduce_sum(autodiff.B.stop_gradient(x) * x), [x])
     values = np.array([1.0, 2.0, 3.0])
     np.testing.assert_allclose(function([x], [grad])([values])[0], values)
+
+
+ROWS = np.array([[1.5, -2.0, 3.0],       # no zero
+                 [0.0, 2.0, -1.5],       # one zero
+                 [0.0, 1.25, 0.0],       # two zeros
+                 [0.0, 0.0, 0.0]])       # three zeros
+
+
+@pytest.mark.parametrize('values,axes', [
+    (ROWS, (1,)),
+    (ROWS.T.copy(), (0,)),
+    (np.array([[0.5, 2.0], [0.0, -3.0]]), None),     # one zero in the only group
+    (np.array([[0.0, 2.0], [0.0, -3.0]]), None),     # two zeros in the only group
+], ids=['rows', 'columns', 'one-zero', 'two-zeros'])
+def test_prod_gradient_at_zeros_matches_finite_differences(values, axes):
+    """Theano's Prod gradient: the product of the other entries of the group, also where
+    a group holds one zero (the zero gets the product of the non-zeros) or several."""
+    x = ir.placeholder(values.shape, 'float64')
+    product = autodiff.B.reduce_prod(x, axes)
+    weights = ir.constant(np.linspace(0.5, 2.0, int(np.prod(product.shape))).reshape(
+        product.shape))
+    cost = autodiff.B.reduce_sum(product * weights)
+    (grad,) = autodiff.gradients(cost, [x])
+    got = function([x], [grad])([values])[0]
+
+    def reference_cost(arrays):
+        return float(evaluate([cost], {x: arrays[0]})[0])
+
+    expected = numeric_gradient(reference_cost, [values.copy()], 0)
+    assert np.all(np.isfinite(got))
+    np.testing.assert_allclose(got, expected, rtol=1e-7, atol=1e-9)
