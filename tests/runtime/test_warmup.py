@@ -197,3 +197,33 @@ def test_warm_ignores_steps_that_fail():
     # an unknown kernel, then a product of mismatched shapes: neither raises
     warmup.warm({'steps': steps, 'inputs': [['x', 0]]},
                 [([2, 3], 'float32'), ([2, 2], 'float32')])
+
+
+def test_warm_moves_on_past_a_step_the_main_process_compiles(monkeypatch):
+    """The helper skips a step whose kernel the other process has claimed (Claimed, a
+    BaseException that the kernels' own fallbacks do not catch) and warms the rest."""
+    ran = []
+
+    def kernel(key):
+        def run(*args):
+            if key == 'claimed':
+                raise warmup.Claimed(key)
+            ran.append(key)
+        return run
+    monkeypatch.setattr('runtime.kernels.get_kernel', lambda key, attrs: kernel(key))
+    steps = [{'kernel': name, 'attrs': {}, 'inputs': [0], 'output': 1}
+             for name in ('first', 'claimed', 'last')]
+    warmup.warm({'steps': steps, 'inputs': [['x', 0]]}, [([2], 'float32')] * 2)
+    assert ran == ['last', 'first']                    # last step first, none lost
+
+
+def test_first_call_claims_its_compiles_and_cleans_up(monkeypatch):
+    """Inside first_call (helper enabled) compiles are claimed in a folder that is
+    removed on exit."""
+    from runtime import compile_claims
+    monkeypatch.setattr(warmup, 'enabled', lambda plan, min_steps=None: True)
+    with warmup.first_call(_plan(), [np.zeros((2, 4), 'float32')], delay=1e9) as helper:
+        folder = compile_claims._state['directory']
+        assert folder is not None and os.path.isdir(folder) and helper.claims == folder
+    assert compile_claims._state['directory'] is None
+    assert not os.path.exists(folder)
