@@ -286,7 +286,18 @@ def argmin(x, axis=-1):
 
     Returns:
         int64 tensor with `axis` removed.
+
+    Example:
+        >>> K.eval(K.argmin(K.constant([[3, 0, 2], [1, 5, 0]], dtype='uint8')))
+        array([1, 2])
     """
+    x = B.as_tensor(x)
+    # The first maximum of -x; bools and unsigned ints negate in a signed type (uint64:
+    # float64, exact below 2**53).
+    if x.dtype == 'bool' or x.dtype in ('uint8', 'uint16', 'uint32'):
+        x = B.cast(x, 'int64')
+    elif x.dtype == 'uint64':
+        x = B.cast(x, 'float64')
     return B.argmax(B.neg(x), axis)
 
 

@@ -191,3 +191,14 @@ def test_function_accepts_updates_as_a_dict():
     assert K.get_value(v) == 6 and K.get_value(w).tolist() == [3.0, 3.0]
     with pytest.raises(TypeError, match='update 0 must be a pair'):
         K.function([], [v], updates={K.constant(1.): v})
+
+
+@pytest.mark.parametrize('dtype', ['uint8', 'uint16', 'uint32', 'uint64', 'bool', 'int32',
+                                   'float32'])
+def test_argmin_is_the_first_minimum_for_every_dtype(dtype):
+    """argmin is argmax of -x: bools and unsigned ints must not wrap around when negated."""
+    values = np.array([[3, 0, 2, 0], [1, 5, 0, 7], [0, 0, 1, 1]]).astype(dtype)
+    for axis in (-1, 0):
+        np.testing.assert_array_equal(K.eval(K.argmin(K.constant(values, dtype=dtype),
+                                                      axis=axis)),
+                                      np.argmin(values, axis=axis))
