@@ -83,6 +83,7 @@ class Layer(LayerGraphMixin):
         batch_input_shape = _batch_input_shape_from(kwargs)
         if batch_input_shape is not None:
             self.batch_input_shape = batch_input_shape
+        self._dtype_given = bool(kwargs.get('dtype') or kwargs.get('input_dtype'))
         self.dtype = kwargs.get('dtype') or kwargs.get('input_dtype') or K.floatx()
         self._initial_weights = kwargs.get('weights')
 
@@ -116,7 +117,10 @@ class Layer(LayerGraphMixin):
         config = {'name': self.name, 'trainable': self.trainable}
         if hasattr(self, 'batch_input_shape'):
             config['batch_input_shape'] = self.batch_input_shape
-        if hasattr(self, 'dtype'):
+        # Keras 2.2.4 stores 'dtype' only for a first layer (one given an input shape);
+        # we also keep a dtype passed explicitly, so it survives a round trip.
+        if hasattr(self, 'dtype') and (hasattr(self, 'batch_input_shape')
+                                       or getattr(self, '_dtype_given', True)):
             config['dtype'] = self.dtype
         return config
 
@@ -291,7 +295,11 @@ class Layer(LayerGraphMixin):
         return self._per_input_losses.get(object_list_uid(inputs), [])
 
     def get_updates_for(self, inputs):
-        """Updates recorded for `inputs` (None: the unconditional ones)."""
+        """Updates recorded for `inputs` (None: the unconditional ones); none while the
+        layer is frozen and not stateful (Keras 2.2.4: a frozen BatchNormalization keeps
+        its moving statistics)."""
+        if not self.trainable and not self.stateful:
+            return []
         return self._per_input_updates.get(object_list_uid(inputs), [])
 
     # ------------------------------------------------------------------ calling

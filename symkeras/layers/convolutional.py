@@ -4,7 +4,8 @@ from .. import backend as K
 from .. import activations, initializers, regularizers, constraints
 from ..engine.base_layer import Layer, InputSpec
 from .utils import (layer_label, check_input_shape, normalize_tuple, normalize_padding,
-                    output_spatial_shape, place_spatial, spatial_axes, conv_output_length)
+                    argument_errors, output_spatial_shape, place_spatial, spatial_axes,
+                    conv_output_length)
 
 
 def deconv_output_length(length, stride, kernel_size, padding, output_padding=None,
@@ -44,18 +45,19 @@ class _Conv(Layer):
         self.kernel_size = normalize_tuple(label, kernel_size, self.rank, 'kernel_size', minimum=1)
         self.strides = normalize_tuple(label, strides, self.rank, 'strides', minimum=1)
         self.padding = self._normalize_padding(label, padding)
-        self.data_format = K.normalize_data_format(data_format)
-        self.dilation_rate = normalize_tuple(label, dilation_rate, self.rank, 'dilation_rate',
-                                             minimum=1)
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        with argument_errors(self):
+            self.data_format = K.normalize_data_format(data_format)
+            self.dilation_rate = normalize_tuple(label, dilation_rate, self.rank,
+                                                 'dilation_rate', minimum=1)
+            self.activation = activations.get(activation)
+            self.use_bias = use_bias
+            self.kernel_initializer = initializers.get(kernel_initializer)
+            self.bias_initializer = initializers.get(bias_initializer)
+            self.kernel_regularizer = regularizers.get(kernel_regularizer)
+            self.bias_regularizer = regularizers.get(bias_regularizer)
+            self.activity_regularizer = regularizers.get(activity_regularizer)
+            self.kernel_constraint = constraints.get(kernel_constraint)
+            self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     @staticmethod

@@ -7,7 +7,7 @@ from .. import activations, initializers, regularizers, constraints
 from ..engine.base_layer import Layer, InputSpec
 from .._serialization import get_custom_objects
 from ..engine.utils import has_arg
-from .utils import layer_label, check_input_shape
+from .utils import layer_label, check_input_shape, argument_errors
 
 
 class Dense(Layer):
@@ -39,15 +39,16 @@ class Dense(Layer):
             raise ValueError('%s: `units` must be a positive integer, received %r'
                              % (layer_label(self), units))
         self.units = int(units)
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        with argument_errors(self):
+            self.activation = activations.get(activation)
+            self.use_bias = use_bias
+            self.kernel_initializer = initializers.get(kernel_initializer)
+            self.bias_initializer = initializers.get(bias_initializer)
+            self.kernel_regularizer = regularizers.get(kernel_regularizer)
+            self.bias_regularizer = regularizers.get(bias_regularizer)
+            self.activity_regularizer = regularizers.get(activity_regularizer)
+            self.kernel_constraint = constraints.get(kernel_constraint)
+            self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
@@ -114,7 +115,8 @@ class Activation(Layer):
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.supports_masking = True
-        self.activation = activations.get(activation)
+        with argument_errors(self):
+            self.activation = activations.get(activation)
 
     def call(self, inputs):
         return self.activation(inputs)
@@ -179,7 +181,8 @@ class Flatten(Layer):
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.input_spec = InputSpec(min_ndim=3)
-        self.data_format = K.normalize_data_format(data_format)
+        with argument_errors(self):
+            self.data_format = K.normalize_data_format(data_format)
 
     def compute_output_shape(self, input_shape):
         check_input_shape(self, input_shape, min_ndim=2)

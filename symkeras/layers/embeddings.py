@@ -4,7 +4,7 @@ import numpy as np
 from .. import backend as K
 from .. import initializers, regularizers, constraints
 from ..engine.base_layer import Layer
-from .utils import layer_label
+from .utils import layer_label, argument_errors
 
 
 class Embedding(Layer):
@@ -35,10 +35,11 @@ class Embedding(Layer):
                                  % (layer_label(self), name, value))
         self.input_dim = input_dim
         self.output_dim = output_dim
-        self.embeddings_initializer = initializers.get(embeddings_initializer)
-        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        with argument_errors(self):
+            self.embeddings_initializer = initializers.get(embeddings_initializer)
+            self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+            self.activity_regularizer = regularizers.get(activity_regularizer)
+            self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = mask_zero
         self.supports_masking = mask_zero
         self.input_length = input_length

@@ -5,8 +5,11 @@ from ..engine.base_layer import Layer
 from .utils import layer_label
 
 
-def _broadcast_shape(label, shape1, shape2):
-    """Broadcast of two shapes (without batch axis); None dims broadcast to None."""
+def _broadcast_shape(label, shape1, shape2, input_shapes=None):
+    """Broadcast of two shapes (without batch axis); None dims broadcast to None.
+
+    The error names the layer, the two clashing shapes and all `input_shapes`.
+    """
     if shape1 is None or shape2 is None:
         return None
     if len(shape1) < len(shape2):
@@ -20,8 +23,9 @@ def _broadcast_shape(label, shape1, shape2):
         elif i == 1 or j == 1:
             output.append(j if i == 1 else i)
         elif i != j:
-            raise ValueError('%s: operands could not be broadcast together with shapes %s %s'
-                             % (label, tuple(shape1), tuple(shape2)))
+            raise ValueError('%s: operands could not be broadcast together with shapes %s %s '
+                             '(received input shapes: %s)' % (label, tuple(shape1),
+                                                               tuple(shape2), input_shapes))
         else:
             output.append(i)
     return tuple(output)
@@ -52,7 +56,8 @@ class _Merge(Layer):
         shape = None if input_shape[0] is None else tuple(input_shape[0][1:])
         for other in input_shape[1:]:
             other = None if other is None else tuple(other[1:])
-            shape = _broadcast_shape(layer_label(self), shape, other)
+            shape = _broadcast_shape(layer_label(self), shape, other,
+                                     [None if s is None else tuple(s) for s in input_shape])
         return shape
 
     def build(self, input_shape):

@@ -2,7 +2,7 @@
 from .. import backend as K
 from .. import initializers, regularizers, constraints
 from ..engine.base_layer import Layer, InputSpec
-from .utils import layer_label
+from .utils import layer_label, argument_errors
 
 
 class BatchNormalization(Layer):
@@ -42,14 +42,15 @@ class BatchNormalization(Layer):
         self.epsilon = epsilon
         self.center = center
         self.scale = scale
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
-        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        with argument_errors(self):
+            self.beta_initializer = initializers.get(beta_initializer)
+            self.gamma_initializer = initializers.get(gamma_initializer)
+            self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+            self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+            self.beta_regularizer = regularizers.get(beta_regularizer)
+            self.gamma_regularizer = regularizers.get(gamma_regularizer)
+            self.beta_constraint = constraints.get(beta_constraint)
+            self.gamma_constraint = constraints.get(gamma_constraint)
 
     def build(self, input_shape):
         ndim = len(input_shape)

@@ -5,7 +5,8 @@ The 1-D layers run the 2-D kernels on (batch, steps, 1, channels)."""
 from .. import backend as K
 from ..engine.base_layer import Layer, InputSpec
 from .utils import (layer_label, check_input_shape, normalize_tuple, normalize_padding,
-                    output_spatial_shape, place_spatial, spatial_axes, conv_output_length)
+                    argument_errors, output_spatial_shape, place_spatial, spatial_axes,
+                    conv_output_length)
 
 
 class _Pooling2D(Layer):
@@ -22,7 +23,8 @@ class _Pooling2D(Layer):
         self.pool_size = normalize_tuple(label, pool_size, 2, 'pool_size', minimum=1)
         self.strides = normalize_tuple(label, strides, 2, 'strides', minimum=1)
         self.padding = normalize_padding(label, padding)
-        self.data_format = K.normalize_data_format(data_format)
+        with argument_errors(self):
+            self.data_format = K.normalize_data_format(data_format)
         self.input_spec = InputSpec(ndim=4)
 
     def compute_output_shape(self, input_shape):
@@ -72,7 +74,8 @@ class _GlobalPooling2D(Layer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = K.normalize_data_format(data_format)
+        with argument_errors(self):
+            self.data_format = K.normalize_data_format(data_format)
         self.input_spec = InputSpec(ndim=4)
 
     def compute_output_shape(self, input_shape):
@@ -122,7 +125,8 @@ class _Pooling1D(Layer):
         self.pool_size = normalize_tuple(label, pool_size, 1, 'pool_size', minimum=1)
         self.strides = normalize_tuple(label, strides, 1, 'strides', minimum=1)
         self.padding = normalize_padding(label, padding)
-        self.data_format = K.normalize_data_format(data_format)
+        with argument_errors(self):
+            self.data_format = K.normalize_data_format(data_format)
         self.input_spec = InputSpec(ndim=3)
 
     def compute_output_shape(self, input_shape):
@@ -184,7 +188,8 @@ class _GlobalPooling1D(Layer):
 
     def __init__(self, data_format='channels_last', **kwargs):
         super().__init__(**kwargs)
-        self.data_format = K.normalize_data_format(data_format)
+        with argument_errors(self):
+            self.data_format = K.normalize_data_format(data_format)
         self.input_spec = InputSpec(ndim=3)
 
     def _steps_axis(self):

@@ -1,10 +1,27 @@
 """Helpers shared by the layers: how errors name a layer, input-rank checks, and the
 argument normalization and output-size arithmetic of convolutions and pooling."""
+import contextlib
 
 
 def layer_label(layer):
     """"Dense 'dense_2'": how error messages name a layer."""
     return "%s '%s'" % (type(layer).__name__, layer.name)
+
+
+@contextlib.contextmanager
+def argument_errors(layer):
+    """Name `layer` in a ValueError raised while its constructor reads an argument.
+
+    activations.get, initializers.get, K.normalize_data_format, ... know no layer:
+    `Dense(3, activation='rleu')` should say which layer was given the bad string.
+    """
+    try:
+        yield
+    except ValueError as error:
+        label = layer_label(layer)
+        if str(error).startswith(label):
+            raise
+        raise ValueError('%s: %s' % (label, error)) from error
 
 
 def check_input_shape(layer, input_shape, min_ndim=None, ndim=None):

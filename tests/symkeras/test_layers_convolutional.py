@@ -111,3 +111,14 @@ def test_conv2d_wrong_rank_names_layer():
 
 def test_conv2d_alias():
     assert Convolution2D is Conv2D
+
+
+@pytest.mark.parametrize('kwargs, choice', [
+    ({'data_format': 'nhwc'}, 'channels_last'),
+    ({'activation': 'rel'}, 'relu'),
+    ({'bias_initializer': 'zero_'}, 'zeros'),
+])
+def test_unknown_string_argument_names_layer_and_choices(kwargs, choice):
+    with pytest.raises(ValueError) as info:
+        Conv2D(4, 3, name='conv', **kwargs)
+    assert str(info.value).startswith("Conv2D 'conv': ") and choice in str(info.value)

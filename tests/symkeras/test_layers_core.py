@@ -45,8 +45,11 @@ def test_dense_input_dim_kwarg():
 
 
 def test_dense_config_keys():
+    # Keras 2.2.4: 'dtype' (and 'batch_input_shape') only for a layer given an input shape.
+    assert set(Dense(2, input_dim=3).get_config()) - set(Dense(2).get_config()) == {
+        'batch_input_shape', 'dtype'}
     config = Dense(2).get_config()
-    assert set(config) == {'name', 'trainable', 'dtype', 'units', 'activation', 'use_bias',
+    assert set(config) == {'name', 'trainable', 'units', 'activation', 'use_bias',
                            'kernel_initializer', 'bias_initializer', 'kernel_regularizer',
                            'bias_regularizer', 'activity_regularizer', 'kernel_constraint',
                            'bias_constraint'}
@@ -204,3 +207,22 @@ def test_lambda_without_output_shape_calls_function_once():
         return t[:, :2]
     y = Lambda(counted)(Input(shape=(5,)))
     assert K.int_shape(y) == (None, 2) and len(calls) == 1
+
+
+# ---------------------------------------------------------------------------- bad strings
+@pytest.mark.parametrize('make, label, choice', [
+    (lambda: Dense(3, activation='rleu', name='fc'), "Dense 'fc'", 'relu'),
+    (lambda: Dense(3, kernel_initializer='glorot', name='fc'), "Dense 'fc'", 'glorot_uniform'),
+    (lambda: Activation('sigmod', name='act'), "Activation 'act'", 'sigmoid'),
+    (lambda: Flatten(data_format='nchw', name='flat'), "Flatten 'flat'", 'channels_first'),
+])
+def test_unknown_string_argument_names_layer_and_choices(make, label, choice):
+    with pytest.raises(ValueError) as info:
+        make()
+    assert str(info.value).startswith(label + ': ') and choice in str(info.value)
+
+
+def test_explicit_dtype_survives_config_round_trip():
+    config = Dense(2, dtype='float64').get_config()
+    assert config['dtype'] == 'float64'
+    assert Dense.from_config(config).get_config() == config

@@ -53,3 +53,10 @@ def test_embedding_mask_zero():
 def test_embedding_input_length_mismatch():
     with pytest.raises(ValueError, match="Embedding 'embedding_1': input_length"):
         Embedding(4, 2, input_length=3).compute_output_shape((None, 5))
+
+
+def test_unknown_initializer_names_layer_and_choices():
+    with pytest.raises(ValueError) as info:
+        Embedding(5, 2, embeddings_initializer='uniformm', name='emb')
+    assert str(info.value).startswith("Embedding 'emb': ")
+    assert 'uniform' in str(info.value)

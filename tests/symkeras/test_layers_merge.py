@@ -76,6 +76,16 @@ def test_merge_incompatible_shapes_error():
         Multiply()([Input(shape=(4, 5)), Input(shape=(3, 5))])
 
 
+@pytest.mark.parametrize('merge', [lambda xs: Add(name='sum')(xs),
+                                   lambda xs: add(xs, name='sum')])
+def test_add_mismatched_shapes_names_layer_and_input_shapes(merge):
+    with pytest.raises(ValueError) as info:
+        merge([Input(shape=(3,)), Input(shape=(4,))])
+    message = str(info.value)
+    assert message.startswith("Add 'sum'") and 'could not be broadcast' in message
+    assert '(None, 3)' in message and '(None, 4)' in message
+
+
 def test_concatenate_last_axis_and_other_axis():
     x1, x2 = Input(shape=(4, 5)), Input(shape=(4, 2))
     y = concatenate([x1, x2])
@@ -97,6 +107,5 @@ def test_concatenate_mismatched_shapes_lists_them():
 
 def test_concatenate_config():
     layer = Concatenate(axis=1, name='cat')
-    assert layer.get_config() == {'name': 'cat', 'trainable': True, 'dtype': 'float32',
-                                  'axis': 1}
+    assert layer.get_config() == {'name': 'cat', 'trainable': True, 'axis': 1}
     assert layers.deserialize(layers.serialize(layer)).axis == 1

@@ -82,6 +82,21 @@ def test_updates_reach_model_training():
                                rtol=1e-4)
 
 
+def test_frozen_layer_keeps_its_moving_statistics_in_training():
+    # Keras 2.2.4: a frozen (trainable=False) BatchNormalization has no updates, so
+    # fine-tuning a model around it leaves moving_mean / moving_variance alone.
+    x = Input(shape=(2,))
+    layer = BatchNormalization()
+    model = Model(x, layer(x))
+    layer.trainable = False
+    assert layer.updates == [] and layer.get_updates_for(x) == [] and model.updates == []
+    model.compile('sgd', 'mse')
+    data = np.random.RandomState(3).randn(16, 2) + 5
+    model.train_on_batch(data, np.zeros_like(data))
+    np.testing.assert_array_equal(K.get_value(layer.moving_mean), [0., 0.])
+    np.testing.assert_array_equal(K.get_value(layer.moving_variance), [1., 1.])
+
+
 def test_undefined_axis_error():
     with pytest.raises(ValueError, match="BatchNormalization 'batch_normalization_1'"):
         BatchNormalization()(Input(shape=(None,)))
@@ -93,3 +108,10 @@ def test_config_keys_and_defaults():
     assert {'center', 'scale', 'beta_initializer', 'gamma_initializer',
             'moving_mean_initializer', 'moving_variance_initializer', 'beta_regularizer',
             'gamma_regularizer', 'beta_constraint', 'gamma_constraint'} <= set(config)
+
+
+def test_unknown_initializer_names_layer_and_choices():
+    with pytest.raises(ValueError) as info:
+        BatchNormalization(gamma_initializer='one_', name='bn')
+    assert str(info.value).startswith("BatchNormalization 'bn': ")
+    assert 'ones' in str(info.value)

@@ -83,3 +83,12 @@ def test_global_pooling(layer_cls, reduce):
     np.testing.assert_allclose(out, reduce(data, axis=(1, 2)), rtol=1e-5, atol=1e-6)
     first = apply(layer_cls(data_format='channels_first'), data.transpose(0, 3, 1, 2))
     np.testing.assert_allclose(first, reduce(data, axis=(1, 2)), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('layer_class', [MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D])
+def test_unknown_data_format_names_layer_and_choices(layer_class):
+    with pytest.raises(ValueError) as info:
+        layer_class(data_format='nhwc', name='pool')
+    message = str(info.value)
+    assert message.startswith("%s 'pool': " % layer_class.__name__)
+    assert 'channels_last' in message and 'channels_first' in message
