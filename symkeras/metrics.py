@@ -54,7 +54,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
     """Sparse categorical accuracy: 1. where argmax(y_pred) equals the integer target.
 
     Args:
-        y_true: integer class indices, shape (batch, 1).
+        y_true: integer class indices, shape (batch, 1) or (batch,).
         y_pred: predictions, shape (batch, classes).
 
     Returns:
@@ -66,7 +66,17 @@ def sparse_categorical_accuracy(y_true, y_pred):
         array([1., 0.], dtype=float32)
     """
     predicted = K.cast(K.argmax(y_pred, axis=-1), K.floatx())
-    return K.cast(K.equal(K.cast(K.max(y_true, axis=-1), K.floatx()), predicted), K.floatx())
+    labels = K.cast(_class_indices(y_true, y_pred), K.floatx())
+    return K.cast(K.equal(labels, predicted), K.floatx())
+
+
+def _class_indices(y_true, y_pred):
+    """Integer targets shaped like y_pred without its class axis: a (batch, 1) target loses
+    its last axis, a (batch,) one stays (as Keras 2.2.4's flatten gives; reducing the last
+    axis of both turned a (batch,) target into one scalar compared with every sample)."""
+    if K.ndim(y_true) == K.ndim(y_pred):
+        return K.max(y_true, axis=-1)
+    return y_true
 
 
 def _in_top_k(predictions, targets, k):
@@ -104,14 +114,14 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
     """1. where the integer target is among the k largest predictions, else 0.
 
     Args:
-        y_true: integer class indices, shape (batch, 1).
+        y_true: integer class indices, shape (batch, 1) or (batch,).
         y_pred: predictions, shape (batch, classes).
         k: how many of the largest predictions count (default 5).
 
     Returns:
         Tensor of shape (batch,).
     """
-    return _in_top_k(y_pred, K.max(y_true, axis=-1), k)
+    return _in_top_k(y_pred, _class_indices(y_true, y_pred), k)
 
 
 # Keras's aliases.

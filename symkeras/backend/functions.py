@@ -13,7 +13,8 @@ def eval(x):  # noqa: A001  (Keras's name)
     """Evaluate a tensor that reads no placeholder (compiles and runs it once).
 
     Args:
-        x: tensor.
+        x: tensor, or a numpy array (what an initializer returns here: Keras's returns a
+            tensor, which scripts evaluate with `K.eval(init(shape))`), returned as is.
 
     Returns:
         numpy array.
@@ -22,6 +23,8 @@ def eval(x):  # noqa: A001  (Keras's name)
         >>> K.eval(K.constant([1., 2.]) * 3)
         array([3., 6.], dtype=float32)
     """
+    if isinstance(x, np.ndarray):
+        return x
     return function([], [x])([])[0]
 
 

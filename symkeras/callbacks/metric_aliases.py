@@ -1,17 +1,23 @@
-"""Keras 2.2.4's name for accuracy, read through symkeras's.
+"""Keras 2.2.4's metric names, read through symkeras's.
 
 API.md names the metric of `metrics=['accuracy']` 'accuracy' (and 'val_accuracy'), as
 later Keras does; Keras 2.2.4 named it 'acc' (and 'val_acc'), and its scripts read
-`history.history['acc']` or pass `monitor='val_acc'`. The logs and the history keep the
-one name compile gave; lookups of the other name find it, in both directions.
+`history.history['acc']` or pass `monitor='val_acc'`. Likewise a metric given by its
+short name ('mae', 'mse', ...) is logged under that name here, while Keras 2.2.4 logged
+the function's name ('mean_absolute_error', ...). The logs and the history keep the one
+name compile gave; lookups of the other name find it, in both directions.
 """
 
-_ALIASES = {'acc': 'accuracy', 'accuracy': 'acc'}
+_PAIRS = (('acc', 'accuracy'), ('mae', 'mean_absolute_error'), ('mse', 'mean_squared_error'),
+          ('mape', 'mean_absolute_percentage_error'),
+          ('msle', 'mean_squared_logarithmic_error'), ('kld', 'kullback_leibler_divergence'),
+          ('cosine', 'cosine_proximity'))
+_ALIASES = dict(_PAIRS + tuple((long, short) for short, long in _PAIRS))
 
 
 def metric_alias(name):
-    """The other name of an accuracy metric ('acc' <-> 'accuracy', 'val_acc' <->
-    'val_accuracy'), or None for any other name."""
+    """The other name of a metric ('acc' <-> 'accuracy', 'val_mae' <->
+    'val_mean_absolute_error', ...), or None for a name without one."""
     if not isinstance(name, str):
         return None
     prefix = 'val_' if name.startswith('val_') else ''
@@ -29,7 +35,8 @@ def monitored_value(logs, monitor):
 
 
 class MetricLogs(dict):
-    """A dict whose lookups of 'acc' / 'val_acc' find 'accuracy' / 'val_accuracy' and back.
+    """A dict whose lookups of 'acc' / 'val_acc' find 'accuracy' / 'val_accuracy' and back
+    (and 'mae' <-> 'mean_absolute_error', ...: see `metric_alias`).
 
     Only the keys stored are listed (keys(), iteration, len, printing, CSV columns); `[]`,
     `get` and `in` also answer for the alias of a stored key.

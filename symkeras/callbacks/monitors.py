@@ -129,7 +129,9 @@ class EarlyStopping(Callback):
         self.wait = 0
         self.stopped_epoch = 0
         self.monitor_op = _monitor_op(mode, monitor, 'EarlyStopping')
-        self.min_delta = abs(min_delta) if self.monitor_op is np.greater else -abs(min_delta)
+        # Keras 2.2.4 flips the sign for 'min' (it takes no abs: a negative min_delta
+        # loosens the test instead of tightening it).
+        self.min_delta = min_delta if self.monitor_op is np.greater else -min_delta
 
     def on_train_begin(self, logs=None):
         self.wait = 0

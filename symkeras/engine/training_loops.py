@@ -56,8 +56,8 @@ def fit_loop(model, fit_function, fit_inputs, out_labels=None, batch_size=None, 
         epoch_logs = MetricLogs()       # logs['val_acc'] also finds 'val_accuracy'
         batches = _epoch_batches(index_array, batch_size, shuffle, steps_per_epoch)
         for batch_index, batch_ids in enumerate(batches):
-            batch_logs = {'batch': batch_index,
-                          'size': 1 if batch_ids is None else len(batch_ids)}
+            batch_logs = MetricLogs(batch=batch_index,   # logs['acc'] finds 'accuracy'
+                                    size=1 if batch_ids is None else len(batch_ids))
             callback_list.on_batch_begin(batch_index, batch_logs)
             arrays = fit_inputs if batch_ids is None else slice_arrays(fit_inputs, batch_ids)
             batch_logs.update(zip(out_labels, _run(fit_function, arrays)))

@@ -59,6 +59,24 @@ def test_variance_scaling_family(name, scale, mode, distribution):
         assert np.abs(values).max() <= np.sqrt(3 * scale / fan)
 
 
+@pytest.mark.parametrize('name, scale', [('he_normal', 2.), ('lecun_normal', 1.)])
+def test_variance_scaling_normal_conv_kernel(name, scale):
+    """Keras 2.2.4 (checked in its initializers.py): a normal truncated at 2 of its
+    stddevs, that stddev sqrt(scale / fan_in) / 0.8796 so that the truncated values have
+    stddev sqrt(scale / fan_in); fan_in of a conv kernel = 3 * 3 * input channels."""
+    values = initializers.get(name)((3, 3, 32, 64))
+    stddev = np.sqrt(scale / (3 * 3 * 32))
+    assert abs(values.mean()) < 0.05 * stddev
+    assert values.std() == pytest.approx(stddev, rel=0.03)
+    assert 1.98 * stddev / 0.87962566 < np.abs(values).max() <= 2 * stddev / 0.87962566
+
+
+def test_initializer_output_evaluates_like_a_keras_tensor():
+    values = K.eval(initializers.get('glorot_uniform')((20, 30)))
+    assert values.shape == (20, 30) and values.dtype == np.float32
+    np.testing.assert_array_equal(K.eval(Constant(2.)((3,))), [2., 2., 2.])
+
+
 def test_variance_scaling_conv_fans():
     values = VarianceScaling(mode='fan_out', distribution='uniform', seed=0)((3, 3, 8, 16))
     limit = np.sqrt(3. / (3 * 3 * 16))

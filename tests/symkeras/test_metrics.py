@@ -55,6 +55,30 @@ def test_top_k_accuracy():
         t, p, k=2), np.eye(3)[[0]], low), [0.])
 
 
+
+@pytest.mark.parametrize('labels', [LABELS.astype(float), LABELS.astype('int32')])
+def test_sparse_metrics_take_targets_shaped_batch(labels):
+    """(batch,) targets are compared sample by sample, like (batch, 1) ones."""
+    accuracy = evaluate(metrics.sparse_categorical_accuracy, labels, PRED)
+    np.testing.assert_allclose(accuracy, [1., 0., 1., 0.])
+    top_2 = evaluate(lambda t, p: metrics.sparse_top_k_categorical_accuracy(t, p, k=2),
+                     labels, PRED)
+    np.testing.assert_allclose(top_2, [1., 1., 1., 1.])
+    top_1 = evaluate(lambda t, p: metrics.sparse_top_k_categorical_accuracy(t, p, k=1),
+                     labels, PRED)
+    np.testing.assert_allclose(top_1, [1., 0., 1., 0.])
+
+
+def test_binary_accuracy_rounds_half_to_even_and_top_k_defaults_to_5():
+    y_true = np.array([[1., 0., 1., 0.]])
+    y_pred = np.array([[0.5, 0.5, 0.49, 0.51]])   # 0.5 rounds to 0, as Keras's K.round
+    np.testing.assert_allclose(evaluate(metrics.binary_accuracy, y_true, y_pred), [0.25])
+    scores = np.arange(7.)[None, ::-1]             # class 0 best, class 6 worst
+    np.testing.assert_allclose(evaluate(metrics.top_k_categorical_accuracy, np.eye(7)[[4]],
+                                        scores), [1.])
+    np.testing.assert_allclose(evaluate(metrics.top_k_categorical_accuracy, np.eye(7)[[5]],
+                                        scores), [0.])
+
 def test_metric_lookup_and_aliases():
     assert metrics.get('mae') is losses.mean_absolute_error
     assert metrics.get('mse') is losses.mean_squared_error
