@@ -4,6 +4,7 @@ import warnings
 from .. import backend as K
 from . import training_loops
 from .model_io import ModelIOMixin
+from .training_generator import GeneratorMethods
 from .network import Network
 from .training_checks import (check_fit_arguments, check_int, check_not_empty,
                               check_sparse_labels, check_split_sizes, check_validation_data)
@@ -36,7 +37,7 @@ def _phase_givens(value):
     return {phase: value} if K.is_tensor(phase) else {}
 
 
-class Model(ModelIOMixin, Network):
+class Model(GeneratorMethods, ModelIOMixin, Network):
     """The functional model: `Model(inputs, outputs)` plus compile/fit/evaluate/predict.
 
     Example:

@@ -1,4 +1,4 @@
-"""Keras 2 `keras.utils`: to_categorical, normalize, Progbar and plot_model.
+"""Keras 2 `keras.utils`: to_categorical, normalize, Progbar, Sequence and plot_model.
 
 Example:
     >>> from symkeras.utils import to_categorical
@@ -8,10 +8,11 @@ Example:
 """
 import importlib
 
+from .data_utils import Sequence
 from .generic_utils import Progbar
 from .np_utils import normalize, to_categorical
 
-__all__ = ['to_categorical', 'normalize', 'Progbar', 'plot_model']
+__all__ = ['to_categorical', 'normalize', 'Progbar', 'Sequence', 'plot_model']
 
 
 def plot_model(model, *args, **kwargs):
