@@ -73,9 +73,11 @@ class ModelIOMixin:
         """Save the weights only (symkeras.saving.save_weights)."""
         return _saving_function('save_weights')(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, filepath, by_name=False, **kwargs):
-        """Load weights saved by save_weights (symkeras.saving.load_weights)."""
-        return _saving_function('load_weights')(self, filepath, by_name=by_name, **kwargs)
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False, reshape=False):
+        """Load weights saved by save_weights (symkeras.saving.load_weights: by_name,
+        skip_mismatch and reshape as in Keras 2.2.4)."""
+        return _saving_function('load_weights')(self, filepath, by_name=by_name,
+                                                skip_mismatch=skip_mismatch, reshape=reshape)
 
     def export(self, path):
         """Write the compiled inference artifact (symkeras.saving.export_model)."""
