@@ -55,5 +55,6 @@ def part(index):
         if not 0 <= index < size:
             raise ValueError(f"part: index {index} out of range for an input of shape "
                              f"{np.shape(x)}")
-        return x[index]
+        # x[index, ...]: a 0-d array view (not a numpy scalar) when x holds 0-d results
+        return x[index] if type(x) is tuple else x[index, ...]  # noqa: E721
     return run

@@ -1,4 +1,5 @@
 """The registry: every key of the architecture's table is registered; clear errors."""
+import numpy as np
 import pytest
 
 from runtime.kernels import KERNELS, get_kernel, register
@@ -31,3 +32,19 @@ def test_wrong_attributes_raise_naming_the_kernel():
 def test_registering_a_key_twice_raises():
     with pytest.raises(ValueError, match="kernel 'matmul' registered twice"):
         register('matmul')(lambda: None)
+
+
+def test_part_of_stacked_0d_results_is_a_0d_array_view():
+    """part(i) of a stack of 0-d results (an optimizer's scalar updated in place, say) is a
+    0-d array sharing memory with the stack, never a detached numpy scalar."""
+    from runtime.kernels import get_kernel
+    stacked = np.array([1.5, 2.5], np.float32)
+    second = get_kernel('part', {'index': 1})(stacked)
+    assert isinstance(second, np.ndarray) and second.shape == () and second == 2.5
+    assert np.shares_memory(second, stacked)
+    matrix = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(get_kernel('part', {'index': 0})(matrix), [0., 1., 2.])
+    pair = (np.zeros(2), np.ones(2))
+    assert get_kernel('part', {'index': 1})(pair) is pair[1]
+    with pytest.raises(ValueError, match='out of range'):
+        get_kernel('part', {'index': 2})(stacked)
