@@ -127,6 +127,8 @@ Abs = _unary('Abs', 'abs(x0)', np.abs, lambda x, out, g: g * B.sign(x))
 Sign = _unary('Sign', '(1 if x0 > 0 else (-1 if x0 < 0 else 0))', np.sign,
               lambda x, out, g: None)
 Tanh = _unary('Tanh', 'math.tanh(x0)', np.tanh, lambda x, out, g: g * (1 - out * out))
+Sin = _unary('Sin', 'math.sin(x0)', np.sin, lambda x, out, g: g * B.cos(x))
+Cos = _unary('Cos', 'math.cos(x0)', np.cos, lambda x, out, g: -(g * B.sin(x)))
 Sigmoid = _unary('Sigmoid',
                  '(1.0 / (1.0 + math.exp(-x0)) if x0 >= 0 '
                  'else math.exp(x0) / (1.0 + math.exp(x0)))',

@@ -7,6 +7,7 @@ from compiler.graph import graph_inputs
 from compiler.ir import Variable, is_tensor as _is_tensor
 
 from .config import learning_phase, get_nan_guard
+from .variables import int_shape
 
 
 def eval(x):  # noqa: A001  (Keras's name)
@@ -73,18 +74,35 @@ def update_sub(x, decrement):
     return (x, x - decrement)
 
 
-def moving_average_update(x, value, momentum):
-    """An update moving `x` towards `value`: x * momentum + value * (1 - momentum).
+def moving_average_update(variable=None, value=None, momentum=None, *, x=None):
+    """An update moving `variable` towards `value`: variable * momentum + value * (1 -
+    momentum).
 
     Args:
-        x: a variable (a running mean, for instance).
+        variable: a variable (a running mean, for instance); `x=` is accepted too.
         value: the new observation.
         momentum: weight of the old value, e.g. 0.99.
 
     Returns:
-        The pair (x, new value).
+        The pair (variable, new value).
+
+    Raises:
+        TypeError: both or neither of `variable` and `x` given, or no value / momentum.
+
+    Example:
+        >>> mean = K.variable([1., 1.])
+        >>> _, new = K.moving_average_update(mean, K.constant([3., 5.]), 0.5)
+        >>> K.eval(new)
+        array([2., 3.], dtype=float32)
     """
-    return (x, x * momentum + value * (1.0 - momentum))
+    if (variable is None) == (x is None):
+        raise TypeError("moving_average_update: expected the variable once (positionally, "
+                        f"as variable= or as x=), received variable={variable!r}, x={x!r}")
+    if value is None or momentum is None:
+        raise TypeError("moving_average_update: expected value and momentum, received "
+                        f"value={value!r}, momentum={momentum!r}")
+    variable = x if variable is None else variable
+    return (variable, variable * momentum + value * (1.0 - momentum))
 
 
 def identity(x, name=None):
@@ -98,6 +116,64 @@ def identity(x, name=None):
         A tensor.
     """
     return B.add(x, B.as_tensor(np.zeros((), x.dtype)))
+
+
+def is_keras_tensor(x):
+    """Whether `x` is a Keras tensor: the output of a layer or of `Input`.
+
+    Args:
+        x: a symbolic tensor.
+
+    Returns:
+        True for layer and `Input` outputs; False for variables, constants and plain
+        placeholders.
+
+    Raises:
+        ValueError: `x` is not a symbolic tensor (a numpy array, for instance).
+
+    Example:
+        >>> from symkeras.layers import Input, Dense
+        >>> K.is_keras_tensor(K.variable([1., 2.])), K.is_keras_tensor(Input((3,)))
+        (False, True)
+    """
+    if not _is_tensor(x):
+        raise ValueError(f"is_keras_tensor: unexpectedly found an instance of type "
+                         f"`{type(x).__name__}`; expected a symbolic tensor instance")
+    return hasattr(x, '_keras_history')
+
+
+def get_variable_shape(x):
+    """The shape of a variable (its `int_shape`).
+
+    Args:
+        x: a variable.
+
+    Returns:
+        A tuple of ints.
+
+    Example:
+        >>> K.get_variable_shape(K.variable(np.zeros((2, 3))))
+        (2, 3)
+    """
+    return int_shape(x)
+
+
+def print_tensor(x, message=''):
+    """`x` unchanged (Keras prints `message` and the value at run time; here nothing is
+    printed: compiled plans have no side effects).
+
+    Args:
+        x: tensor.
+        message: unused (Keras compatibility).
+
+    Returns:
+        A tensor equal to `x`.
+
+    Example:
+        >>> K.eval(K.print_tensor(K.constant([1., 2.]), message='x = '))
+        array([1., 2.], dtype=float32)
+    """
+    return identity(x)
 
 
 def stop_gradient(variables):
@@ -197,4 +273,5 @@ def function(inputs, outputs, updates=None, givens=None, name=None, profile=Fals
 
 
 __all__ = ['eval', 'update', 'update_add', 'update_sub', 'moving_average_update', 'identity',
-           'stop_gradient', 'gradients', 'function']
+           'print_tensor', 'is_keras_tensor', 'get_variable_shape', 'stop_gradient',
+           'gradients', 'function']

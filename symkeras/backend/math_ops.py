@@ -340,15 +340,18 @@ def l2_normalize(x, axis=None):
     return x / B.sqrt(B.maximum(norm, 1e-12))
 
 
-# Reductions and shape functions live in reduce_ops.py and shape_ops.py (file size); this
-# module's __all__ still names them, since code (Lambda deserialization) reads
+# Reductions, shape functions and more math live in reduce_ops.py, shape_ops.py and
+# math_extra.py (file size); this module's __all__ still names them, since code (Lambda
+# deserialization) reads
 # `K.math_ops.__all__` as the list of the backend's pure math functions.
 from .reduce_ops import *  # noqa: E402,F401,F403
 from .reduce_ops import __all__ as _REDUCE_ALL  # noqa: E402
 from .shape_ops import *  # noqa: E402,F401,F403
 from .shape_ops import __all__ as _SHAPE_ALL  # noqa: E402
+from .math_extra import *  # noqa: E402,F401,F403
+from .math_extra import __all__ as _EXTRA_ALL  # noqa: E402
 
 _ELEMENTWISE = ['square', 'abs', 'sqrt', 'exp', 'log', 'round', 'sign', 'pow', 'clip', 'maximum',
                 'minimum', 'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
                 'cast', 'cast_to_floatx', 'switch', 'l2_normalize']
-__all__ = _ELEMENTWISE + _REDUCE_ALL + _SHAPE_ALL
+__all__ = _ELEMENTWISE + _REDUCE_ALL + _SHAPE_ALL + _EXTRA_ALL

@@ -1,12 +1,13 @@
-"""Backend neural-network functions: activations, losses, normalization, random numbers,
-dropout and the learning phase."""
+"""Backend neural-network functions: activations, losses, normalization,
+dropout and the learning phase (random numbers live in random_ops.py)."""
 import numpy as np
 
 from compiler import builders as B
 from compiler.ir import is_tensor
 
 from .config import epsilon, learning_phase
-from .variables import variable
+from .random_ops import *  # noqa: F401,F403  (random_uniform for dropout)
+from .random_ops import __all__ as _RANDOM_ALL
 
 
 def relu(x, alpha=0., max_value=None, threshold=0.):
@@ -271,68 +272,6 @@ def binary_crossentropy(target, output, from_logits=False):
     return B.neg(target * B.log(output) + (1 - target) * B.log(1 - output))
 
 
-def _random_state(seed):
-    """A [seed, counter] variable whose counter advances at every call of a function."""
-    if seed is None:
-        seed = np.random.randint(10_000_000)
-    state = variable(np.array([seed, 0]), dtype='int64', name='rng_state')
-    state.default_update = state + B.as_tensor(np.array([0, 1], dtype='int64'))
-    return state
-
-
-def random_uniform(shape_like, seed=None, dtype=None):
-    """Uniform [0, 1) numbers shaped like the tensor `shape_like`, new at every call.
-
-    Args:
-        shape_like: tensor whose shape the result takes.
-        seed: integer seed (None: a random one).
-        dtype: defaults to shape_like's dtype.
-
-    Returns:
-        A tensor; each call of the compiled function draws new numbers.
-    """
-    return B.random_uniform(shape_like, _random_state(seed), dtype or shape_like.dtype)
-
-
-def random_normal(shape_like, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    """Normal numbers shaped like the tensor `shape_like`, new at every call.
-
-    A Box-Muller transform of two uniform draws: sqrt(-2 log(1 - u1)) * cos(2 pi u2).
-
-    Args:
-        shape_like: tensor whose shape the result takes.
-        mean: mean.
-        stddev: standard deviation.
-        dtype: defaults to shape_like's float dtype (or float32).
-        seed: integer seed (None: a random one).
-
-    Returns:
-        A tensor; each call of the compiled function draws new numbers.
-    """
-    dtype = dtype or (shape_like.dtype if shape_like.dtype.startswith('float') else 'float32')
-    pair = B.concat([B.expand_dims(shape_like, 0)] * 2, 0)
-    uniform = random_uniform(pair, seed, dtype)
-    u1, u2 = (B.squeeze(B.slice_axis(uniform, 0, i, i + 1), 0) for i in (0, 1))
-    radius = B.sqrt(B.neg(B.log(1.0 - u1)) * 2.0)
-    return radius * _cos_2pi(u2) * stddev + mean
-
-
-def _cos_2pi(u):
-    """cos(2 pi u) for u in [0, 1) from elementwise arithmetic (the graph has no cosine).
-
-    With a = 2 pi u - pi in [-pi, pi): cos(2 pi u) = -cos(a); cos(a / 8) is a short Taylor
-    series (|a / 8| <= pi / 8, error below 1e-13) and three doublings
-    cos(2t) = 2 cos(t)^2 - 1 recover cos(a).
-    """
-    t = (u * (2 * np.pi) - np.pi) * 0.125
-    t2 = t * t
-    cos = 1.0 + t2 * (-1 / 2 + t2 * (1 / 24 + t2 * (-1 / 720 + t2 * (1 / 40320
-                                                                     - t2 / 3628800))))
-    for _ in range(3):
-        cos = cos * cos * 2.0 - 1.0
-    return B.neg(cos)
-
-
 def dropout(x, level, noise_shape=None, seed=None):
     """Zero each element with probability `level`, scale the rest by 1 / (1 - level).
 
@@ -355,7 +294,7 @@ def dropout(x, level, noise_shape=None, seed=None):
         for axis, size in enumerate(noise_shape):
             if size == 1 and x.shape[axis] != 1:
                 ref = B.slice_axis(ref, axis, 0, 1)
-    keep = B.cast(B.greater_equal(random_uniform(ref, seed), level), x.dtype)
+    keep = B.cast(B.greater_equal(random_uniform(ref, seed=seed), level), x.dtype)
     return x * keep * (1.0 / (1.0 - level))
 
 
@@ -409,6 +348,6 @@ from .conv_ops import __all__ as _CONV_ALL  # noqa: E402
 
 _NN = ['relu', 'elu', 'selu', 'batch_normalization', 'in_top_k', 'sigmoid', 'hard_sigmoid', 'tanh',
        'softplus', 'softsign', 'softmax', 'categorical_crossentropy',
-       'sparse_categorical_crossentropy', 'binary_crossentropy', 'random_uniform', 'random_normal',
-       'dropout', 'in_train_phase', 'in_test_phase']
-__all__ = _NN + _CONV_ALL
+       'sparse_categorical_crossentropy', 'binary_crossentropy', 'dropout', 'in_train_phase',
+       'in_test_phase']
+__all__ = _NN + _RANDOM_ALL + _CONV_ALL

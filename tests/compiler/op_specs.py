@@ -95,6 +95,8 @@ SPECS = [
     Spec('Abs', B.abs_, [(3, 4)]),
     Spec('Sign', lambda x: B.sign(x) * x, [(3, 4)], covers=('Sign',)),
     Spec('Tanh', B.tanh, [(3, 4)]),
+    Spec('Sin', B.sin, [(3, 4)], domain=(-6.0, 6.0)),
+    Spec('Cos', B.cos, [(3, 4)], domain=(-6.0, 6.0)),
     Spec('Sigmoid', B.sigmoid, [(3, 4)], domain=(-6.0, 6.0)),
     Spec('Relu', B.relu, [(3, 4)]),
     Spec('Softplus', B.softplus, [(3, 4)], domain=(-6.0, 6.0)),
