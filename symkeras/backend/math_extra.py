@@ -8,6 +8,7 @@ import numpy as np
 from compiler import builders as B
 from compiler.ir import constant, is_tensor
 from compiler.ops.movement import Crop, Pad
+from compiler.ops.reduce import normalize_axes
 
 from .config import floatx
 
@@ -50,15 +51,10 @@ def cos(x):
 
 
 def _axes(name, x, axis):
-    """`axis` (int, list or None) as a sorted tuple of non-negative axes of x."""
-    if axis is None:
-        return tuple(range(x.ndim))
-    axes = [axis] if isinstance(axis, (int, np.integer)) else list(axis)
-    for a in axes:
-        if not -x.ndim <= a < x.ndim:
-            raise ValueError(f"{name}: axis {a} is out of range for a tensor of shape "
-                             f"{x.shape}")
-    return tuple(sorted({int(a) % x.ndim for a in axes}))
+    """`axis` (int, list or None) as sorted non-negative axes of x (ValueError when out
+    of range)."""
+    return normalize_axes(name, x.ndim, None if axis is None else (
+        [int(axis)] if isinstance(axis, (int, np.integer)) else [int(a) for a in axis]))
 
 
 def logsumexp(x, axis=None, keepdims=False):
