@@ -189,9 +189,9 @@ class Sequential(Model):
         """
         preds = self.predict(x, batch_size, verbose)
         if preds.min() < 0. or preds.max() > 1.:
-            warnings.warn('Network returning invalid probability values. The last layer '
-                          'might not normalize predictions into probabilities (like '
-                          'softmax or sigmoid would).')
+            warnings.warn('predict_proba: outputs lie outside [0, 1] (min %g, max %g), so '
+                          'they are not probabilities: does the last layer end with a '
+                          'softmax or a sigmoid?' % (preds.min(), preds.max()))
         return preds
 
     def predict_classes(self, x, batch_size=32, verbose=0):

@@ -133,7 +133,7 @@ def test_predict_proba_returns_predict_and_warns_outside_0_1():
         np.testing.assert_array_equal(model.predict_proba(x, batch_size=2), model.predict(x))
     linear = Sequential([Dense(1, input_dim=2, kernel_initializer='ones',
                                bias_initializer='ones')])
-    with pytest.warns(UserWarning, match='invalid probability values'):
+    with pytest.warns(UserWarning, match=r'outside \[0, 1\]'):
         linear.predict_proba(x)
 
 
