@@ -55,9 +55,9 @@ def _steps(source, steps, name):
         return int(steps)
     if isinstance(source, Sequence):
         return len(source)
-    raise ValueError(f"`{name}=None` is only valid for a generator based on the "
-                     f"`symkeras.utils.Sequence` class; pass `{name}` (the number of "
-                     f"batches to draw) or use a Sequence")
+    raise ValueError(f"give `{name}`, the number of batches to draw from the generator: "
+                     f"only a symkeras.utils.Sequence, whose length says it, may leave it "
+                     f"out")
 
 
 def _split(output, method):

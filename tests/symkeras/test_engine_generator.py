@@ -111,9 +111,9 @@ def test_early_stopping_stops_fit_generator():
 def test_generator_errors_are_clear():
     model = _model()
     x, y = _data(4)
-    with pytest.raises(ValueError, match='steps_per_epoch=None.*Sequence'):
+    with pytest.raises(ValueError, match='give `steps_per_epoch`.*Sequence'):
         model.fit_generator(iter([(x, y)]), verbose=0)
-    with pytest.raises(ValueError, match='steps=None'):
+    with pytest.raises(ValueError, match='give `steps`'):
         model.evaluate_generator(iter([(x, y)]))
     with pytest.raises(ValueError, match=r'tuple \(x, y\) or \(x, y, sample_weight\)'):
         model.fit_generator(iter([x]), steps_per_epoch=1, verbose=0)
