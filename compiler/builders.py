@@ -128,9 +128,66 @@ def argmax(x, axis=-1, keepdims=False):
     return ArgMax(axis=axis, keepdims=bool(keepdims))(x)
 
 
+def shape_of(x):
+    """The run-time shape of x: a 1-D int64 tensor of x.ndim entries (Theano's x.shape)."""
+    from .ops.reduce import Shape
+    return Shape()(as_tensor(x))
+
+
 def reshape(x, shape):
+    """x reshaped to `shape`: a sequence of ints (at most one -1; None reads as -1) and 0-d
+    integer tensors (sizes known at run time), or a 1-D integer tensor of static length."""
     from .ops.movement import Reshape
-    return Reshape(shape=tuple(-1 if d is None else int(d) for d in shape))(x)
+    if is_tensor(shape):
+        shape = _shape_entries(shape)
+    template, sizes, tensors = _split_shape(shape)
+    return Reshape(shape=template, sizes=sizes)(x, *tensors)
+
+
+def alloc_zeros(shape, dtype):
+    """Zeros of `dtype` shaped by `shape`: ints >= 0 and 0-d integer tensors (sizes known
+    at run time only)."""
+    from .ops.reduce import Alloc
+    template, sizes, tensors = _split_shape(shape)
+    return Alloc(shape=template, sizes=sizes, dtype=dtype)(*tensors)
+
+
+def _split_shape(shape):
+    """(template, sizes, tensors): the static entries (None where a tensor gives the size),
+    the axes of the tensor entries and those tensors."""
+    template, sizes, tensors = [], [], []
+    for axis, entry in enumerate(shape):
+        value = _static_size(entry)
+        template.append(value)
+        if value is None:
+            sizes.append(axis)
+            tensors.append(entry)
+    return tuple(template), tuple(sizes), tensors
+
+
+def _shape_entries(vector):
+    """The 0-d entries of a 1-D integer shape tensor of static length."""
+    if vector.ndim != 1 or vector.shape[0] is None or \
+            not vector.dtype.startswith(('int', 'uint')):
+        raise ValueError(f"reshape: expected a target shape of ints and 0-d integer "
+                         f"tensors, or a 1-D integer tensor of static length, received a "
+                         f"tensor of shape {vector.shape} and dtype {vector.dtype}")
+    return [getitem(vector, i) for i in range(vector.shape[0])]
+
+
+def _static_size(entry):
+    """An int for a static shape entry (None -> -1, a 0-d integer constant -> its value),
+    None for a 0-d integer tensor known at run time only."""
+    if entry is None:
+        return -1
+    if not is_tensor(entry):
+        if isinstance(entry, (bool, np.bool_)) or int(entry) != entry:
+            raise ValueError(f"shape: expected an integer size, received {entry!r}")
+        return int(entry)
+    if entry.ndim or not entry.dtype.startswith(('int', 'uint')):
+        raise ValueError(f"shape: expected 0-d integer size tensors, received a tensor "
+                         f"of shape {entry.shape} and dtype {entry.dtype}")
+    return int(entry.value) if entry.kind == 'constant' else None
 
 
 def reshape_like(x, ref):

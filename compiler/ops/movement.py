@@ -15,39 +15,69 @@ def _prod(dims):
 
 @register_op
 class Reshape(Op):
-    """Reshape to a static target; one entry may be -1 (or None, inferred at run time)."""
+    """Reshape to a target template; inputs: x, then one 0-d integer tensor per axis listed
+    in `sizes` (sizes known at run time only, e.g. Theano's x.shape[0]).
 
-    params = ('shape',)
+    `shape` holds one entry per output axis: an int >= 0, or -1 (at most one, inferred
+    from x's size; None outside `sizes` reads as -1); at the axes in `sizes` the entry is
+    a placeholder (None) filled at run time from the matching input, which may be -1.
+    """
+
+    params = ('shape', 'sizes')
     kernel = 'reshape'
 
-    def infer(self, x):
-        target = tuple(-1 if d is None else int(d) for d in self.shape)
-        if sum(d == -1 for d in target) > 1:
-            raise ValueError(f"{self.describe()}: at most one dimension may be -1")
-        known = _prod(d for d in target if d != -1)
+    def __init__(self, shape, sizes=()):
+        super().__init__(shape=tuple(shape), sizes=tuple(sizes))
+
+    def template(self):
+        """The static target: ints, -1 to infer, None at the run-time `sizes` axes."""
+        return tuple(None if i in self.sizes else -1 if d is None else int(d)
+                     for i, d in enumerate(self.shape))
+
+    def infer(self, x, *sizes):
+        self._check_sizes(sizes)
+        target = self.template()
+        if sum(d == -1 for d in target) > 1 or any(d is not None and d < -1 for d in target):
+            raise ValueError(f"{self.describe()}: expected sizes >= 0 with at most one -1")
+        known = _prod(d for d in target if d not in (None, -1))
         if None not in x.shape:
             total = _prod(x.shape)
-            if -1 in target:
-                if known == 0 or total % known:
-                    raise ValueError(f"{self.describe()}: cannot reshape input of shape "
-                                     f"{x.shape} into {self.shape}")
-            elif total != known:
+            if self.sizes:              # the run-time sizes must make up the rest
+                bad = known and total % known
+            else:
+                bad = (known == 0 or total % known) if -1 in target else total != known
+            if bad:
                 raise ValueError(f"{self.describe()}: cannot reshape input of shape "
                                  f"{x.shape} ({total} elements) into {self.shape}")
-            return tuple(total // known if d == -1 else d for d in target), x.dtype
-        rest = _prod(d for d in x.shape if d is not None)
-        if -1 not in target and known % rest:
+            if not self.sizes:
+                return tuple(total // known if d == -1 else d for d in target), x.dtype
+        elif -1 not in target and not self.sizes and known % _prod(
+                d for d in x.shape if d is not None):
             raise ValueError(f"{self.describe()}: cannot reshape input of shape {x.shape}")
-        return tuple(None if d == -1 else d for d in target), x.dtype
+        return tuple(None if d in (None, -1) else d for d in target), x.dtype
+
+    def _check_sizes(self, sizes):
+        axes = sorted(self.sizes)
+        if len(set(axes)) != len(axes) or any(not 0 <= a < len(self.shape) for a in axes):
+            raise ValueError(f"{self.describe()}: `sizes` must list distinct output axes")
+        if len(sizes) != len(self.sizes) or any(
+                s.ndim or not s.dtype.startswith(('int', 'uint')) for s in sizes):
+            raise ValueError(f"{self.describe()}: expected {len(self.sizes)} 0-d integer "
+                             f"size inputs, received {[(s.shape, s.dtype) for s in sizes]}")
 
     def attrs(self):
-        return {'shape': [-1 if d is None else int(d) for d in self.shape]}
+        shape = list(self.template())
+        # Plans without run-time sizes keep their old attributes (exported artifacts).
+        return {'shape': shape, 'sizes': list(self.sizes)} if self.sizes else {'shape': shape}
 
-    def reference(self, x):
-        return x.reshape([-1 if d is None else d for d in self.shape])
+    def reference(self, x, *sizes):
+        target = list(self.template())
+        for axis, size in zip(self.sizes, sizes):
+            target[axis] = int(size)
+        return x.reshape(target)
 
     def grad(self, inputs, out, g):
-        return [B.reshape_like(g, inputs[0])]
+        return [B.reshape_like(g, inputs[0])] + [None] * len(self.sizes)
 
 
 @register_op

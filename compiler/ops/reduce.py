@@ -1,5 +1,6 @@
-"""Reductions over static axes: Sum, Prod, Max, Min, ArgMax, and Size (element count, for
-means)."""
+"""Reductions over static axes: Sum, Prod, Max, Min, ArgMax; and what reads or makes shapes
+only: Size (element count, for means), Shape (Theano's x.shape), Alloc (zeros of a run-time
+shape)."""
 import numpy as np
 
 from .base import Op, register_op
@@ -145,3 +146,47 @@ class Size(Op):
 
     def reference(self, x):
         return np.asarray(np.prod([x.shape[a] for a in self.axes]), self.dtype)
+
+
+@register_op
+class Shape(Op):
+    """The run-time shape of x as a 1-D int64 tensor (Theano's x.shape)."""
+
+    kernel = 'shape'
+
+    def infer(self, x):
+        return (x.ndim,), 'int64'
+
+    def grad(self, inputs, out, g):
+        return [None]       # depends on the shape of x only: a zero gradient
+
+    def reference(self, x):
+        return np.asarray(x.shape, 'int64')
+
+
+@register_op
+class Alloc(Op):
+    """Zeros of `dtype` shaped by a template (Theano's alloc); inputs: one 0-d integer
+    tensor per axis listed in `sizes`, whose entry in `shape` is a placeholder (None)."""
+
+    params = ('shape', 'sizes', 'dtype')
+    kernel = 'alloc'
+
+    def infer(self, *sizes):
+        if len(sizes) != len(self.sizes) or any(
+                s.ndim or not s.dtype.startswith(('int', 'uint')) for s in sizes) or any(
+                (d is None) != (i in self.sizes) or d is not None and d < 0
+                for i, d in enumerate(self.shape)):
+            raise ValueError(f"{self.describe()}: expected sizes >= 0, None exactly at the "
+                             f"axes `sizes` and one 0-d integer input for each, received "
+                             f"{[(s.shape, s.dtype) for s in sizes]}")
+        return tuple(self.shape), self.dtype
+
+    def grad(self, inputs, out, g):
+        return [None] * len(inputs)     # zeros: no input changes the values
+
+    def reference(self, *sizes):
+        shape = list(self.shape)
+        for axis, size in zip(self.sizes, sizes):
+            shape[axis] = int(size)
+        return np.zeros(shape, self.dtype)

@@ -18,7 +18,8 @@ from ..ir import toposort
 from ..ops.elementwise import Elemwise
 from .patterns import is_op
 
-SHAPE_ONLY = {'BroadcastLike': (1,), 'ReshapeLike': (1,), 'Size': (0,), 'RandomUniform': (0,)}
+SHAPE_ONLY = {'BroadcastLike': (1,), 'ReshapeLike': (1,), 'Size': (0,), 'RandomUniform': (0,),
+              'Shape': (0,)}
 
 
 def _shape_only_positions(node):

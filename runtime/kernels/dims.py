@@ -1,5 +1,5 @@
-"""Axis bookkeeping kernels: expand_dims, squeeze, part (numpy views: no data moves) and
-size."""
+"""Axis bookkeeping kernels: expand_dims, squeeze, part (numpy views: no data moves),
+size, shape and alloc."""
 import numpy as np
 
 from .registry import register
@@ -40,6 +40,29 @@ def size(axes, dtype):
         for axis in axes:
             count *= x.shape[axis]
         return np.asarray(count, dtype)
+    return run
+
+
+@register('shape')
+def shape():
+    """Factory: x -> x.shape as a new 1-D int64 array."""
+    return lambda x: np.array(np.shape(x), np.int64)
+
+
+@register('alloc')
+def alloc(shape, sizes, dtype):
+    """Factory: (*size inputs) -> zeros of `dtype` shaped by `shape`, its entries at the
+    axes `sizes` read from the 0-d size inputs."""
+    sizes = [int(axis) for axis in sizes]
+
+    def run(*values):
+        target = list(shape)
+        for axis, value in zip(sizes, values):
+            target[axis] = int(value)
+        if len(values) != len(sizes) or any(d < 0 for d in target):
+            raise ValueError(f"alloc: expected {len(sizes)} size inputs and sizes >= 0, "
+                             f"received {len(values)} inputs and shape {target}")
+        return np.zeros(target, dtype)
     return run
 
 

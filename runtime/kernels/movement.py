@@ -52,17 +52,38 @@ def _place(out, src, axis, offset):
 
 
 @register('reshape')
-def kernel_reshape(shape):
-    """Factory: x reshaped to `shape` (one entry may be -1; None is read as -1)."""
-    target = tuple(-1 if d is None else int(d) for d in shape)
+def kernel_reshape(shape, sizes=()):
+    """Factory: (x, *size inputs) -> x reshaped to `shape` (one entry may be -1; None is
+    read as -1), its entries at the axes `sizes` taken from the 0-d size inputs."""
+    sizes = tuple(int(axis) for axis in sizes)
+    template = [None if i in sizes else -1 if d is None else int(d)
+                for i, d in enumerate(shape)]
+    if not sizes:
+        target = tuple(template)
+        return lambda x: _reshape(x, target)
+    return lambda x, *values: _reshape(x, _target(template, sizes, values))
 
-    def run(x):
-        try:
-            return np.reshape(x, target)
-        except ValueError:
-            raise ValueError(f"reshape: cannot reshape an input of shape {x.shape} "
-                             f"({x.size} elements) into {list(target)}") from None
-    return run
+
+def _reshape(x, target):
+    try:
+        return np.reshape(x, target)
+    except ValueError:
+        raise ValueError(f"reshape: cannot reshape an input of shape {x.shape} "
+                         f"({x.size} elements) into {list(target)}") from None
+
+
+def _target(template, sizes, values):
+    """The target shape: `template` with the run-time `values` put at the axes `sizes`."""
+    if len(values) != len(sizes):
+        raise ValueError(f"reshape: expected {len(sizes)} size inputs, received "
+                         f"{len(values)}")
+    target = list(template)
+    for axis, value in zip(sizes, values):
+        target[axis] = int(value)
+    if sum(d == -1 for d in target) > 1 or any(d < -1 for d in target):
+        raise ValueError(f"reshape: expected sizes >= 0 with at most one -1, received "
+                         f"target shape {target}")
+    return tuple(target)
 
 
 @register('reshape_like')

@@ -1,9 +1,10 @@
 """Backend random tensors (Keras 2.2.4 signatures): random_uniform, random_normal,
 truncated_normal, random_binomial.
 
-`shape` is a tuple of ints, as in Keras; a symbolic tensor is also accepted and means
-"shaped like this tensor" (its run-time shape, so an unknown batch size works). Every call
-of a compiled function draws new numbers from a counter-based generator.
+`shape` is a tuple of ints, as in Keras, whose entries may also be 0-d integer tensors
+(`(K.shape(x)[0], 3)`: sizes read at run time); a symbolic tensor is also accepted and
+means "shaped like this tensor" (its run-time shape, so an unknown batch size works).
+Every call of a compiled function draws new numbers from a counter-based generator.
 """
 import numpy as np
 
@@ -40,11 +41,23 @@ def _reference(name, shape, count):
     is stacked `count` times, so unknown dimensions are known at run time."""
     if is_tensor(shape):
         return B.concat([B.expand_dims(shape, 0)] * count, 0)
+    if isinstance(shape, (tuple, list)) and any(is_tensor(d) for d in shape):
+        return _run_time_reference(name, shape, count)
     dims = (count,) + _static_shape(name, shape)
     if 0 in dims:
         return constant(np.zeros(dims, 'uint8'))
     seed = constant(np.zeros((1,) * len(dims), 'uint8'))
     return Pad(pads=tuple((0, d - 1) for d in dims), value=0.0)(seed)
+
+
+def _run_time_reference(name, shape, count):
+    """Zeros of shape (count,) + shape, whose entries mix ints and 0-d integer tensors
+    (`(K.shape(x)[0], 3)`): sizes read at run time."""
+    try:
+        return B.alloc_zeros((count,) + tuple(shape), 'uint8')
+    except ValueError as error:
+        raise ValueError(f"{name}: expected a shape of ints >= 0 and 0-d integer tensors, "
+                         f"received {shape!r} ({error})") from None
 
 
 def _float_dtype(name, shape, dtype):

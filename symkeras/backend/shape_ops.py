@@ -56,21 +56,49 @@ def permute_dimensions(x, pattern):
     return B.transpose(x, tuple(pattern))
 
 
+def shape(x):
+    """The run-time shape of `x` as a symbolic 1-D int64 tensor (Theano's `x.shape`).
+
+    Indexing it gives 0-d int64 tensors (`K.shape(x)[0]`: the batch size) that
+    `K.reshape` accepts as target sizes; `K.int_shape` gives the static shape instead.
+
+    Args:
+        x: tensor or variable.
+
+    Returns:
+        A 1-D int64 tensor of `K.ndim(x)` entries.
+
+    Example:
+        >>> K.eval(K.shape(K.zeros((2, 3))))
+        array([2, 3])
+    """
+    return B.shape_of(x)
+
+
 def reshape(x, shape):
     """`x` with a new shape (one entry may be -1).
 
     Args:
         x: tensor.
-        shape: tuple of ints.
+        shape: tuple or list of ints (at most one -1) and 0-d integer tensors such as
+            `K.shape(x)[0]` (sizes known at run time), or a 1-D integer tensor of static
+            length. Run-time sizes that do not fit x's size raise an error (a
+            `runtime.executor.KernelError` naming the reshape) when the function runs.
 
     Returns:
-        A tensor.
+        A tensor (static sizes where known, None for run-time ones).
 
     Example:
         >>> K.int_shape(K.reshape(K.placeholder(shape=(None, 28, 28)), (-1, 784)))
         (None, 784)
+        >>> x = K.placeholder(shape=(None, 4))
+        >>> y = K.reshape(x, (K.shape(x)[0] * 2, -1))
+        >>> K.function([x], [y])([np.zeros((3, 4))])[0].shape
+        (6, 2)
     """
-    return B.reshape(x, tuple(shape))
+    if not B.is_tensor(shape):
+        shape = tuple(shape)
+    return B.reshape(x, shape)
 
 
 def flatten(x):
@@ -203,5 +231,6 @@ def repeat_elements(x, rep, axis):
     return B.concat([p for p in pieces for _ in range(rep)], axis)
 
 
-__all__ = ['gather', 'transpose', 'permute_dimensions', 'reshape', 'flatten', 'batch_flatten',
-           'expand_dims', 'squeeze', 'concatenate', 'stack', 'repeat', 'repeat_elements']
+__all__ = ['gather', 'transpose', 'permute_dimensions', 'shape', 'reshape', 'flatten',
+           'batch_flatten', 'expand_dims', 'squeeze', 'concatenate', 'stack', 'repeat',
+           'repeat_elements']

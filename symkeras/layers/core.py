@@ -224,6 +224,10 @@ def _fix_unknown_dimension(label, input_shape, target_shape):
 class Reshape(Layer):
     """Reshape the non-batch dimensions to `target_shape` (one entry may be -1).
 
+    Inputs with unknown non-batch sizes (`Input(shape=(None, 4))`) are reshaped at run
+    time; sizes that do not fit raise an error (a `runtime.executor.KernelError` naming the
+    reshape) when the model runs.
+
     Args:
         target_shape: tuple of ints, without the batch axis.
     """
@@ -245,9 +249,9 @@ class Reshape(Layer):
             return K.reshape(inputs, (-1,) + target)
         if shape[0] is not None:
             return K.reshape(inputs, (shape[0],) + self.target_shape)
-        raise ValueError('%s: cannot reshape %s to %s: both the batch size and a non-batch '
-                         'dimension are unknown' % (layer_label(self), shape,
-                                                    self.target_shape))
+        # Both the batch size and a non-batch size are unknown: the batch size is read
+        # at run time (Keras's Theano backend: K.shape(inputs)[0]).
+        return K.reshape(inputs, (K.shape(inputs)[0],) + self.target_shape)
 
     def get_config(self):
         return dict(super().get_config(), target_shape=self.target_shape)
