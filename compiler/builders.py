@@ -1,7 +1,8 @@
 """Graph builders: the functions that create op nodes (used by operators, autodiff, K).
 
 Python numbers and numpy arrays mixed with tensors become constants of the tensor's
-dtype when it is a float type (float32 stays float32), as Theano's autocasting does.
+dtype when it is a float type (float32 stays float32), as Theano's autocasting does, and
+so do Python integers that an integer tensor's dtype holds (int32 + 1 stays int32).
 """
 import numpy as np
 
@@ -19,9 +20,21 @@ def as_tensor(value, like=None):
         raise TypeError(f"expected a tensor or a number, received {value!r}")
     if like is not None and like.dtype.startswith('float') and array.dtype.kind in 'biuf':
         array = array.astype(like.dtype)
+    elif like is not None and _fits_int(value, like.dtype):
+        array = array.astype(like.dtype)     # int32 tensor + 1 stays int32 (numpy 2, Theano)
     elif array.dtype == np.float64 and like is None:
         array = array.astype('float32')
     return constant(array)
+
+
+def _fits_int(value, dtype):
+    """Whether `value` is a Python or numpy integer scalar that `dtype` (an integer type)
+    holds."""
+    if not dtype.startswith(('int', 'uint')) or isinstance(value, (bool, np.bool_)) or \
+            not isinstance(value, (int, np.integer)):
+        return False
+    info = np.iinfo(dtype)
+    return info.min <= int(value) <= info.max
 
 
 def _pair(a, b):
@@ -47,6 +60,7 @@ def _unary(op_name):
 
 
 add, sub, mul, div, power = (_binary(n) for n in ('Add', 'Sub', 'Mul', 'Div', 'Pow'))
+floordiv, mod = _binary('FloorDiv'), _binary('Mod')
 maximum, minimum = _binary('Maximum'), _binary('Minimum')
 greater, greater_equal = _binary('Greater'), _binary('GreaterEqual')
 less, less_equal = _binary('Less'), _binary('LessEqual')

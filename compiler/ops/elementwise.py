@@ -100,6 +100,11 @@ Sub = _binary('Sub', 'x0 - x1', np.subtract, lambda a, b, out, g: [g, B.neg(g)])
 Mul = _binary('Mul', 'x0 * x1', np.multiply, lambda a, b, out, g: [g * b, g * a])
 Div = _binary('Div', 'x0 / x1', np.true_divide,
               lambda a, b, out, g: [g / b, B.neg(g * a / (b * b))])
+# Python's // and % (numpy's floor_divide and mod: a remainder takes the divisor's sign);
+# the floor has no gradient, a remainder a - b * floor(a / b) has (1, -floor(a / b)).
+FloorDiv = _binary('FloorDiv', 'x0 // x1', np.floor_divide, lambda a, b, out, g: [None, None])
+Mod = _binary('Mod', 'x0 % x1', np.mod,
+              lambda a, b, out, g: [g, B.neg(g * B.floor(a / b))])
 Pow = _binary('Pow', 'x0 ** x1', np.power,
               lambda a, b, out, g: [g * b * B.power(a, b - 1), g * out * B.log(a)])
 Maximum = _binary('Maximum', 'x0 if x0 >= x1 else x1', np.maximum,
@@ -140,8 +145,10 @@ Softplus = _unary('Softplus', '(max(x0, 0.0) + math.log1p(math.exp(-abs(x0))))',
                   lambda x: np.logaddexp(0, x),
                   lambda x, out, g: g * B.sigmoid(x))
 Square = _unary('Square', 'x0 * x0', np.square, lambda x, out, g: g * x * 2)
-Floor = _unary('Floor', 'math.floor(x0)', np.floor, lambda x, out, g: None)
-Round = _unary('Round', 'round(x0)', np.round, lambda x, out, g: None)
+# np.floor / np.round, not math.floor / round: those return ints, and inf or NaN became
+# -2**63 in compiled code.
+Floor = _unary('Floor', 'np.floor(x0)', np.floor, lambda x, out, g: None)
+Round = _unary('Round', 'np.round(x0)', np.round, lambda x, out, g: None)
 StopGradient = _unary('StopGradient', 'x0', lambda x: np.array(x, copy=True),
                      lambda x, out, g: None)
 Not = _unary('Not', 'not x0', np.logical_not, differentiable=False)

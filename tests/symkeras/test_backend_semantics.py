@@ -202,3 +202,55 @@ def test_argmin_is_the_first_minimum_for_every_dtype(dtype):
         np.testing.assert_array_equal(K.eval(K.argmin(K.constant(values, dtype=dtype),
                                                       axis=axis)),
                                       np.argmin(values, axis=axis))
+
+
+@pytest.mark.parametrize('dtype', ['int32', 'int64', 'float32', 'float64'])
+def test_floor_division_and_remainder_follow_python_and_numpy(dtype):
+    """// and % on tensors: numpy's floor_divide and mod (the remainder takes the
+    divisor's sign; an integer division by zero gives 0, as numpy's)."""
+    a = np.array([7, -7, 7, -7, 5, 0], dtype)
+    b = np.array([2, 2, -2, -2, 0 if dtype.startswith('int') else 3, 4], dtype)
+    x = K.placeholder(shape=(None,), dtype=dtype)
+    y = K.placeholder(shape=(None,), dtype=dtype)
+    f = K.function([x, y], [x // y, x % y, 9 // y, x % 4])
+    with np.errstate(divide='ignore', invalid='ignore'):
+        want = [np.floor_divide(a, b), np.mod(a, b), np.floor_divide(9, b).astype(dtype),
+                np.mod(a, 4)]
+    for got, expected in zip(f([a, b]), want):
+        assert got.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_remainder_gradient_matches_finite_differences():
+    a = np.array([[4.7, 5.3], [-4.6, 6.1]])
+    b = np.array([[2.9, 3.1], [2.7, -3.3]])
+    x, y = K.placeholder(shape=(2, 2), dtype='float64'), K.placeholder(shape=(2, 2),
+                                                                       dtype='float64')
+    grads = K.function([x, y], K.gradients(K.sum(x % y), [x, y]))([a, b])
+    eps = 1e-6
+    np.testing.assert_allclose(grads[0], (np.mod(a + eps, b) - np.mod(a - eps, b)) / (2 * eps),
+                               rtol=1e-6)
+    np.testing.assert_allclose(grads[1], (np.mod(a, b + eps) - np.mod(a, b - eps)) / (2 * eps),
+                               rtol=1e-6)
+
+
+def test_floor_and_round_keep_inf_and_nan():
+    """Compiled floor and round gave -2**63 for inf and NaN (math.floor and round return
+    ints in compiled code)."""
+    values = np.array([np.inf, -np.inf, np.nan, 2.5, -1.5, 3.7], 'float32')
+    x = K.placeholder(shape=(None,))
+    f = K.function([x], [K.round(x), x // 1.0])
+    rounded, floored = f([values])
+    np.testing.assert_array_equal(rounded, np.round(values))
+    with np.errstate(invalid='ignore'):
+        np.testing.assert_array_equal(floored, np.floor_divide(values, 1.0))
+
+
+def test_python_integers_keep_an_integer_tensors_dtype():
+    """int32 tensor + 1 stays int32 (numpy 2, Theano's autocasting); a Python int the dtype
+    cannot hold widens it, a Python float makes it float64."""
+    x = K.constant([1, 2], dtype='int32')
+    assert K.dtype(x + 1) == 'int32' and K.dtype(3 * x) == 'int32'
+    assert K.dtype(x // 2) == 'int32' and K.dtype(x % 2) == 'int32'
+    assert K.dtype(x + 2 ** 40) == 'int64' and K.dtype(x + 1.5) == 'float64'
+    np.testing.assert_array_equal(K.eval(x * 3 - 1), [2, 5])
