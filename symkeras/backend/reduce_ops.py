@@ -34,6 +34,9 @@ def dot(x, y):
         array(11., dtype=float32)
     """
     x, y = _t(x, y if B.is_tensor(y) else None), _t(y, x if B.is_tensor(x) else None)
+    if x.dtype != y.dtype and x.dtype.startswith('float') and y.dtype.startswith('float'):
+        wider = 'float64' if 'float64' in (x.dtype, y.dtype) else x.dtype   # Theano upcasts
+        x, y = B.cast(x, wider), B.cast(y, wider)
     if x.ndim == 1 or y.ndim == 1:
         return _dot_vector(x, y)
     if y.ndim <= 2:

@@ -254,3 +254,12 @@ def test_python_integers_keep_an_integer_tensors_dtype():
     assert K.dtype(x // 2) == 'int32' and K.dtype(x % 2) == 'int32'
     assert K.dtype(x + 2 ** 40) == 'int64' and K.dtype(x + 1.5) == 'float64'
     np.testing.assert_array_equal(K.eval(x * 3 - 1), [2, 5])
+
+
+def test_dot_of_float32_and_float64_upcasts_as_theano():
+    a = np.arange(6.).reshape(2, 3)
+    b = np.arange(6.).reshape(3, 2) / 7
+    got = K.dot(K.constant(a, dtype='float32'), K.constant(b, dtype='float64'))
+    assert K.dtype(got) == 'float64'
+    np.testing.assert_allclose(K.eval(got), a.astype('float32').astype('float64') @ b,
+                               rtol=1e-12)
