@@ -3,6 +3,7 @@ from ..engine.base_layer import Layer, InputSpec
 from ..engine.input_layer import Input, InputLayer
 from .core import (Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
                    Lambda)
+from .masking import Masking, ActivityRegularization
 from .convolutional import (Conv1D, Conv2D, Conv2DTranspose, Convolution1D, Convolution2D,
                             Convolution2DTranspose, Deconvolution2D, Deconv2D)
 from .spatial import (ZeroPadding1D, ZeroPadding2D, Cropping1D, Cropping2D, UpSampling1D,
@@ -23,7 +24,8 @@ from .recurrent import RNN, SimpleRNN, GRU, LSTM
 from .recurrent_cells import SimpleRNNCell, GRUCell, LSTMCell
 
 __all__ = ['Layer', 'InputSpec', 'Input', 'InputLayer', 'Dense', 'Activation', 'Dropout',
-           'Flatten', 'Reshape', 'Permute', 'RepeatVector', 'Lambda',
+           'Flatten', 'Reshape', 'Permute', 'RepeatVector', 'Lambda', 'Masking',
+           'ActivityRegularization',
            'Conv1D', 'Conv2D', 'Conv2DTranspose', 'Convolution1D', 'Convolution2D',
            'Convolution2DTranspose', 'Deconvolution2D', 'Deconv2D',
            'ZeroPadding1D', 'ZeroPadding2D', 'Cropping1D', 'Cropping2D', 'UpSampling1D',

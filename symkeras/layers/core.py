@@ -309,3 +309,4 @@ class RepeatVector(Layer):
 
 # Lambda lives in lambda_layer.py; keras.layers.core.Lambda is where Keras 2 keeps it.
 from .lambda_layer import Lambda  # noqa: E402,F401
+from .masking import ActivityRegularization, Masking  # noqa: E402,F401
