@@ -40,7 +40,7 @@ class Masking(Layer):
 
 
 class ActivityRegularization(Layer):
-    """The identity, adding l1 * sum(|x|) + l2 * sum(x ** 2) of its output to the loss.
+    """The identity, adding l1 * sum(abs(x)) + l2 * sum(x ** 2) of its output x to the loss.
 
     Args:
         l1: L1 factor (default 0).
