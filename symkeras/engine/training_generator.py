@@ -90,11 +90,12 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1,
         validation_steps = _steps(validation_data, validation_steps, 'validation_steps')
         val_batches = _batches(validation_data)
     elif do_validation:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+        if not isinstance(validation_data, (tuple, list)) or \
+                len(validation_data) not in (2, 3):
             raise ValueError('fit_generator: `validation_data` should be a generator, a '
                              'Sequence, or a tuple (val_x, val_y) or (val_x, val_y, '
                              'val_sample_weight)')
-        val_x, val_y, val_weight = tuple(validation_data) + (None,) * (3 - len(validation_data))
+        val_x, val_y, val_weight = (tuple(validation_data) + (None, None))[:3]
     labels = list(model.metrics_names)
     model.history = cbks.History()
     chain = [cbks.BaseLogger(stateful_metrics=model.stateful_metric_names)]
