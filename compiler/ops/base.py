@@ -41,6 +41,14 @@ class Op:
     def __hash__(self):
         return hash(self.key())
 
+    @property
+    def fused_ops(self):
+        """The ops a fusion replaced (None for an op no fusion built). An op a pattern
+        fusion builds with optional inputs defines `fused_ops_of(inputs)`; this is its list
+        with every optional input present."""
+        of = getattr(self, 'fused_ops_of', None)
+        return None if of is None else of(None)
+
     def describe(self):
         args = ', '.join(f"{p}={getattr(self, p)!r}" for p in self.params)
         return f"{type(self).__name__}({args})" if args else type(self).__name__

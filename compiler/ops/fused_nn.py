@@ -126,10 +126,6 @@ def _bias_grad(inputs, g_pre):
 class _ConvEpilogue(_Defaults):
     pooled = False       # whether the op ends with the max pooling
 
-    @property
-    def fused_ops(self):
-        return self.fused_ops_of(None)
-
     def fused_ops_of(self, inputs):
         return epilogue_ops('Conv2D', self.act, has_bias(inputs), self.pooled)
 
@@ -225,10 +221,6 @@ class MatMulBiasAct(Op):
     params = ('transpose_a', 'transpose_b', 'act')
     kernel = 'matmul_bias_act'
 
-    @property
-    def fused_ops(self):
-        return self.fused_ops_of(None)
-
     def fused_ops_of(self, inputs):
         return epilogue_ops('MatMul', self.act, has_bias(inputs))
 
@@ -289,10 +281,6 @@ class Gemm(Op):
 
     params = ('transpose_a', 'transpose_b', 'negate_alpha', 'negate_beta')
     kernel = 'gemm'
-
-    @property
-    def fused_ops(self):
-        return self.fused_ops_of(None)
 
     def fused_ops_of(self, inputs):
         """MatMul, the scale Muls present (alpha's, beta's), then the Add or Sub."""

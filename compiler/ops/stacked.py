@@ -81,10 +81,6 @@ class ScaledUpdate(Op):
     params = ('summed', 'negate_alpha', 'negate_beta')
     kernel = 'scaled_update'
 
-    @property
-    def fused_ops(self):
-        return self.fused_ops_of(None)
-
     def fused_ops_of(self, inputs):
         """[Sum,] the scale Muls present (alpha's, beta's), the Add or Sub, the Add p + v."""
         alpha, beta = (None, None) if inputs is None else inputs[2:4]
