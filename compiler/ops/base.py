@@ -25,6 +25,7 @@ class Op:
     params = ()           # names of the attributes that define this op
     kernel = None         # runtime kernel key
     differentiable = True
+    constant_folding = True   # False: never replaced by its value (side effects: Print)
 
     def __init__(self, **kwargs):
         for name in self.params:

@@ -10,7 +10,8 @@ FOLD_LIMIT = 1 << 16      # fold constants up to this many elements
 @register('canonicalize')
 def fold_constants(node):
     """An op whose inputs are all constants becomes a constant (small outputs only)."""
-    if node.op is None or node.op.kernel == 'random_uniform':
+    if node.op is None or node.op.kernel == 'random_uniform' or \
+            not node.op.constant_folding:
         return None
     if not all(i.kind == 'constant' for i in node.inputs) or None in node.shape:
         return None

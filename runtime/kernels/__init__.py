@@ -3,7 +3,7 @@
 This import list is the one place that says which kernels exist.
 """
 from .registry import KERNELS, get_kernel, register
-from . import (allocator, avgpool, blas, conv, dims, elementwise, fused_reduce, gather,
+from . import (allocator, avgpool, blas, conv, debug, dims, elementwise, fused_reduce, gather,
                linalg, movement, nn, pool, random, reduce, updates, weighted)
 
 # One thread pool at a time (see threads, linalg): the kernels run tasks on their own

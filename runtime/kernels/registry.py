@@ -8,7 +8,7 @@ import inspect
 KERNELS = {}
 # Kernel traits the memory planner reads: 'view' kernels may return a view of their first
 # input; 'out' kernels accept an `out=` array to write their result into.
-VIEW_KERNELS = {'reshape', 'reshape_like', 'expand_dims', 'squeeze', 'part'}
+VIEW_KERNELS = {'reshape', 'reshape_like', 'expand_dims', 'squeeze', 'part', 'print'}
 OUT_KERNELS = {'elementwise'}
 # Kernels with stacked results (a (k,) + shape array read back by 'part' views) that write
 # them into k separate buffers given as out=(buffer 0, ..., buffer k-1) and then return

@@ -5,6 +5,7 @@ from compiler import autodiff, builders as B
 from compiler.function import function as compile_function
 from compiler.graph import graph_inputs
 from compiler.ir import Variable, is_tensor as _is_tensor
+from compiler.ops.debug import Print
 
 from .config import learning_phase, get_nan_guard
 from .variables import int_shape
@@ -159,21 +160,28 @@ def get_variable_shape(x):
 
 
 def print_tensor(x, message=''):
-    """`x` unchanged (Keras prints `message` and the value at run time; here nothing is
-    printed: compiled plans have no side effects).
+    """`x`, printing `message` and its value each time a compiled function computes it.
+
+    As Keras 2.2.4 on Theano (Theano's `Print` op): the line reads
+    `message __str__ = <value>`. Use the returned tensor: printing happens only where it
+    is computed (a result nobody uses is not computed). The gradient passes through.
 
     Args:
         x: tensor.
-        message: unused (Keras compatibility).
+        message: text printed before the value.
 
     Returns:
         A tensor equal to `x`.
 
     Example:
-        >>> K.eval(K.print_tensor(K.constant([1., 2.]), message='x = '))
+        >>> K.eval(K.print_tensor(K.constant([1., 2.]), message='x ='))
+        x = __str__ = [1. 2.]
         array([1., 2.], dtype=float32)
     """
-    return identity(x)
+    if not isinstance(message, str):
+        raise TypeError(f"print_tensor: expected a string message, received "
+                        f"{type(message).__name__} {message!r}")
+    return Print(message=message)(B.as_tensor(x))
 
 
 def stop_gradient(variables):

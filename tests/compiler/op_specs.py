@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from compiler import builders as B
+from compiler.ops.debug import Print
 from compiler.ops.crossentropy import SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad
 from compiler.ops.movement import Pad, Crop
 from compiler.ops.nn import Conv2DGradInput, Conv2DGradFilter
@@ -108,6 +109,7 @@ SPECS = [
     Spec('Floor', lambda x: B.floor(x) + x, [(3, 4)]),
     Spec('Round', lambda x: B.round_(x) + x, [(3, 4)]),
     Spec('StopGradient', lambda x: B.stop_gradient(x) * x, [(3, 4)], grad=False),
+    Spec('Print', lambda x: Print(message='spec row:')(x) * x, [(3, 4)]),
     Spec('Clip', lambda x: B.clip(x, -0.5, 0.7), [(3, 4)]),
     Spec('Cast', lambda x: B.cast(x, 'float32'), [(3, 4)], grad=False),
     Spec('Where', lambda c, a, b: B.where(B.greater(c, 0), a, b), [(3, 4), (3, 4), (4,)]),
