@@ -3,6 +3,13 @@
 This import list is the one place that says which kernels exist.
 """
 from .registry import KERNELS, get_kernel, register
+from . import cache_guard, threads
+
+# Before any kernel loads from Numba's disk cache: drop it when a kernel source changed
+# (callers inline helpers from other files, which Numba's per-file cache check misses).
+_numba_cache = cache_guard.numba_cache_folder(threads.wait_parked)
+if _numba_cache is not None:
+    cache_guard.drop_stale_entries(_numba_cache)
 from . import (allocator, avgpool, blas, conv, debug, dims, elementwise, fused_reduce, gather,
                linalg, movement, nn, pool, random, reduce, updates, weighted)
 

@@ -23,7 +23,7 @@ import tempfile
 
 import numpy as np
 
-from . import threads
+from . import cache_guard, threads
 from .registry import register
 
 _ARG = re.compile(r'\bx(\d+)\b')
@@ -141,6 +141,9 @@ def load_module(source, prefix):
     Returns:
         The imported module.
     """
+    # The kernel sources' digest in the text (so in the file name): generated kernels
+    # inline helpers of `threads`, so a change there must not reuse their Numba cache.
+    source = f"# runtime kernels {cache_guard.sources_digest()}\n{source}"
     digest = hashlib.sha256(source.encode()).hexdigest()[:24]
     key = f"{prefix}_{digest}"
     if key in _loaded:
