@@ -16,7 +16,7 @@ code would not be). The BLAS must run single-threaded: `linalg.set_blas_threads(
 import llvmlite.binding as llvm
 import numpy as np
 from llvmlite import ir
-from numba import njit, types
+from numba import config, njit, types
 from numba.core import cgutils
 from numba.extending import get_cython_function_address, intrinsic
 
@@ -140,6 +140,19 @@ def _gemm_any(a, b, c, transpose_a, transpose_b, alpha, beta):
     if not _degenerate(c, k, beta):
         _xgemm(transpose_b, transpose_a, c.shape[1], c.shape[0], k, alpha, b, _leading(b),
                a, _leading(a), beta, c, _leading(c))
+
+
+if config.DISABLE_JIT:
+    def _gemm_any(a, b, c, transpose_a, transpose_b, alpha, beta):  # noqa: F811
+        """NUMBA_DISABLE_JIT=1 (debugging, coverage): the intrinsic cannot run as Python,
+        so numpy computes what BLAS would (alpha 0 skips the product, beta 0 drops c)."""
+        k = a.shape[0] if transpose_a else a.shape[1]
+        if _degenerate(c, k, beta):
+            return
+        value = np.zeros(c.shape, c.dtype) if beta == 0 else beta * c
+        if alpha != 0:
+            value = value + alpha * ((a.T if transpose_a else a) @ (b.T if transpose_b else b))
+        c[...] = value
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')

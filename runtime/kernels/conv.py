@@ -346,9 +346,9 @@ def kernel_conv2d_grad_filter(kernel_hw, strides=(1, 1), padding='valid', dilati
 
 
 def _gradient_tiles(g, region, slots, rows):
-    """Per-thread buffers for the rows of g in `region` (none needed when it is all)."""
-    if tuple(region) == g.shape[1:3]:
-        return _empty(3, g.dtype)
+    """Per-thread buffers for the rows of g in `region` (empty ones when it is all: still
+    one per thread, as the drivers index them by slot)."""
+    rows = 0 if tuple(region) == g.shape[1:3] else rows
     return threads.scratch('gtile', (slots, rows, g.shape[3]), g.dtype)
 
 

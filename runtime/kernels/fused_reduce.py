@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from .elementwise import load_module
+from .elementwise import MATH_IMPORT, load_module
 from .registry import register
 
 _ARG = re.compile(r'\bx(\d+)\b')
@@ -23,7 +23,7 @@ def reduce_source(expr, nin, ndim, axes):
     kept = ', '.join('0' if d in axes else f"i{d}" for d in range(ndim))
     body = _ARG.sub(lambda m: f"x{m.group(1)}[{index}]", expr)
     args = ', '.join(f"x{i}" for i in range(nin))
-    lines = ["import math", "import numba", "import numpy as np", "", "",
+    lines = [MATH_IMPORT, "import numba", "import numpy as np", "", "",
              "@numba.njit(cache=True, nogil=True, error_model='numpy', "
              "no_cfunc_wrapper=True)", f"def kernel(acc, {args}):"]
     for d in range(ndim):

@@ -45,13 +45,16 @@ import time
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, types
+from numba import config, njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
 
 def default_threads():
-    """NUMBA_NUM_THREADS when set, else the CPUs this process may run on."""
+    """NUMBA_NUM_THREADS when set, else the CPUs this process may run on (1 under
+    NUMBA_DISABLE_JIT: the drivers then run as Python, without atomic operations)."""
+    if config.DISABLE_JIT:
+        return 1
     configured = os.environ.get('NUMBA_NUM_THREADS')
     if configured:
         return max(1, int(configured))
@@ -127,6 +130,25 @@ def _store(typingctx, array, index, value):
         builder.store_atomic(value, pointer, 'release', 8)
         return context.get_dummy_value()
     return sig, codegen
+
+
+if config.DISABLE_JIT:
+    # NUMBA_DISABLE_JIT=1 (debugging, coverage): intrinsics cannot run as Python, so these
+    # plain stand-ins replace them; every job then runs on the calling thread alone
+    # (`default_threads`), where plain reads and writes are enough.
+    def _fetch_add(array, index):  # noqa: F811
+        previous = int(array[index])
+        array[index] = previous + 1
+        return previous
+
+    def _load(array, index):  # noqa: F811
+        return int(array[index])
+
+    def _pause():  # noqa: F811
+        pass
+
+    def _store(array, index, value):  # noqa: F811
+        array[index] = value
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

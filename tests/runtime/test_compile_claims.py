@@ -12,11 +12,15 @@ import textwrap
 import threading
 import time
 
+import numba
 import pytest
 from numba import types
 
 from runtime import compile_claims
 from runtime.compile_claims import Claimed, claiming
+
+pytestmark = pytest.mark.skipif(numba.config.DISABLE_JIT, reason="tests Numba's compilation "
+                                "itself: nothing compiles under NUMBA_DISABLE_JIT")
 
 SOURCE = textwrap.dedent('''
     from numba import njit

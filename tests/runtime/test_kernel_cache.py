@@ -3,11 +3,18 @@ import os
 import subprocess
 import sys
 
+import numba
+import pytest
+
+NEEDS_JIT = pytest.mark.skipif(numba.config.DISABLE_JIT, reason="tests Numba's compilation "
+                               "itself: nothing compiles under NUMBA_DISABLE_JIT")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRIPT = """
 import numpy as np
 from compiler import builders as B, ir, autodiff
 from compiler.function import function
+
 x = ir.placeholder((None, 4), 'float32')
 w = ir.Variable(np.ones((4, 3), 'float32'))
 loss = B.reduce_sum(B.tanh(B.exp(B.dot(x, w)) * 3.0 + 1.0))
@@ -25,6 +32,7 @@ def snapshot(folder):
     return files
 
 
+@NEEDS_JIT
 def test_second_process_compiles_nothing(tmp_path):
     env = dict(os.environ, SYMKERAS_CACHE_DIR=str(tmp_path), PYTHONPATH=ROOT)
     env.pop('NUMBA_CACHE_DIR', None)    # Numba's cache of a generated kernel: beside it

@@ -1,9 +1,13 @@
 """Parallel elementwise steps, the one compiled GEMM call, and the matmul epilogue."""
 import numpy as np
+import numba
 import pytest
 
 from runtime.kernels import blas, elementwise, threads
 from runtime.kernels.linalg import kernel_matmul_bias_act
+
+NEEDS_JIT = pytest.mark.skipif(numba.config.DISABLE_JIT, reason="tests Numba's compilation "
+                               "itself: nothing compiles under NUMBA_DISABLE_JIT")
 
 
 @pytest.fixture
@@ -40,6 +44,7 @@ def test_parallel_elementwise_writes_into_the_given_output(two_threads, monkeypa
     np.testing.assert_array_equal(result, expected)
 
 
+@NEEDS_JIT
 def test_gemm_orientations_share_one_compiled_call():
     rng = np.random.default_rng(1)
     a = rng.standard_normal((6, 8)).astype(np.float32)

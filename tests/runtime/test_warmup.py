@@ -7,11 +7,15 @@ import sys
 import time
 
 import numpy as np
+import numba
 import pytest
 from numba.core import event
 
 from runtime import warmup
 from runtime.plan import Plan, Step
+
+NEEDS_JIT = pytest.mark.skipif(numba.config.DISABLE_JIT, reason="tests Numba's compilation "
+                               "itself: nothing compiles under NUMBA_DISABLE_JIT")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = """
@@ -140,6 +144,7 @@ def test_no_helper_when_disabled(monkeypatch):
     assert helper is None
 
 
+@NEEDS_JIT
 def test_the_helper_compiles_what_the_first_call_needs(tmp_path):
     """The helper alone fills empty caches; a new process's first call then compiles
     nothing (the variable's update in place included) and computes the same values as one
