@@ -1,9 +1,10 @@
 """Model classes and (de)serialization entry points: Sequential, Model, load_model, ..."""
 from .engine.sequential import Sequential
 from .engine.training import Model
+from .engine.cloning import clone_model
 
 __all__ = ['Sequential', 'Model', 'load_model', 'model_from_json', 'save_model',
-           'model_from_config']
+           'model_from_config', 'clone_model']
 
 
 def _saving():

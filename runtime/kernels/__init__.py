@@ -11,7 +11,7 @@ _numba_cache = cache_guard.numba_cache_folder(threads.wait_parked)
 if _numba_cache is not None:
     cache_guard.drop_stale_entries(_numba_cache)
 from . import (allocator, avgpool, blas, conv, debug, dims, elementwise, fused_reduce, gather,
-               linalg, movement, nn, pool, random, reduce, updates, weighted)
+               linalg, movement, nn, pool, random, reduce, updates, weighted, depthwise)
 
 # One thread pool at a time (see threads, linalg): the kernels run tasks on their own
 # threads and call SciPy's BLAS from inside them, so that BLAS runs on one thread.

@@ -13,6 +13,10 @@ from .math_ops import *  # noqa: F401,F403
 from .shape_ops import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
 from .conv_ops import *  # noqa: F401,F403
+from .depthwise_ops import *  # noqa: F401,F403
+from .conv3d_ops import *  # noqa: F401,F403
+from .control_ops import *  # noqa: F401,F403
+from .nn_extra import *  # noqa: F401,F403
 
 
 def backend():

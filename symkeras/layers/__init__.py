@@ -6,6 +6,8 @@ from .core import (Dense, Activation, Dropout, Flatten, Reshape, Permute, Repeat
 from .masking import Masking, ActivityRegularization
 from .convolutional import (Conv1D, Conv2D, Conv2DTranspose, Convolution1D, Convolution2D,
                             Convolution2DTranspose, Deconvolution2D, Deconv2D)
+from .separable import (DepthwiseConv2D, SeparableConv1D, SeparableConv2D,
+                        SeparableConvolution1D, SeparableConvolution2D)
 from .spatial import (ZeroPadding1D, ZeroPadding2D, Cropping1D, Cropping2D, UpSampling1D,
                       UpSampling2D)
 from .pooling import (MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D,
@@ -13,6 +15,12 @@ from .pooling import (MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D,
                       GlobalAvgPool1D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
                       GlobalMaxPooling2D, MaxPool2D, AvgPool2D, GlobalAvgPool2D,
                       GlobalMaxPool2D)
+from .convolutional3d import (Conv3D, Conv3DTranspose, Convolution3D, Deconvolution3D,
+                              Deconv3D)
+from .pooling3d import (MaxPooling3D, AveragePooling3D, GlobalMaxPooling3D,
+                        GlobalAveragePooling3D, MaxPool3D, AvgPool3D, GlobalMaxPool3D,
+                        GlobalAvgPool3D)
+from .spatial3d import ZeroPadding3D, Cropping3D, UpSampling3D
 from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot,
                     add, subtract, multiply, average, maximum, minimum, concatenate, dot)
 from .normalization import BatchNormalization
@@ -22,25 +30,35 @@ from .noise import (GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout
                     SpatialDropout2D, SpatialDropout3D)
 from .recurrent import RNN, SimpleRNN, GRU, LSTM
 from .recurrent_cells import SimpleRNNCell, GRUCell, LSTMCell
+from .recurrent_stacked import StackedRNNCells
+from .wrappers import Wrapper, TimeDistributed, Bidirectional
 
 __all__ = ['Layer', 'InputSpec', 'Input', 'InputLayer', 'Dense', 'Activation', 'Dropout',
            'Flatten', 'Reshape', 'Permute', 'RepeatVector', 'Lambda', 'Masking',
            'ActivityRegularization',
            'Conv1D', 'Conv2D', 'Conv2DTranspose', 'Convolution1D', 'Convolution2D',
            'Convolution2DTranspose', 'Deconvolution2D', 'Deconv2D',
+           'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D',
+           'SeparableConvolution1D', 'SeparableConvolution2D',
            'ZeroPadding1D', 'ZeroPadding2D', 'Cropping1D', 'Cropping2D', 'UpSampling1D',
            'UpSampling2D',
            'MaxPooling1D', 'AveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAveragePooling1D',
            'MaxPool1D', 'AvgPool1D', 'GlobalMaxPool1D', 'GlobalAvgPool1D',
            'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D',
            'GlobalMaxPooling2D', 'MaxPool2D', 'AvgPool2D', 'GlobalAvgPool2D',
-           'GlobalMaxPool2D', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum',
+           'GlobalMaxPool2D',
+           'Conv3D', 'Conv3DTranspose', 'Convolution3D', 'Deconvolution3D', 'Deconv3D',
+           'MaxPooling3D', 'AveragePooling3D', 'GlobalMaxPooling3D', 'GlobalAveragePooling3D',
+           'MaxPool3D', 'AvgPool3D', 'GlobalMaxPool3D', 'GlobalAvgPool3D',
+           'ZeroPadding3D', 'Cropping3D', 'UpSampling3D',
+           'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum',
            'Concatenate', 'Dot', 'add', 'subtract', 'multiply', 'average', 'maximum',
            'minimum', 'concatenate', 'dot', 'BatchNormalization', 'Embedding',
            'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU', 'Softmax', 'ReLU',
            'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D',
            'SpatialDropout2D', 'SpatialDropout3D',
            'RNN', 'SimpleRNN', 'GRU', 'LSTM', 'SimpleRNNCell', 'GRUCell', 'LSTMCell',
+           'StackedRNNCells', 'Wrapper', 'TimeDistributed', 'Bidirectional',
            'serialize', 'deserialize']
 
 

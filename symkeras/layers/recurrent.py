@@ -11,9 +11,11 @@ graph grows linearly with it, which suits the fixed-length sequences of the tuto
 import numpy as np
 
 from .. import backend as K
+from ..backend.control_ops import unroll_steps, unstack_static
 from ..engine.base_layer import Layer
 from ..engine.utils import has_arg, to_list
 from .recurrent_cells import SimpleRNNCell, GRUCell, LSTMCell
+from .recurrent_stacked import StackedRNNCells
 from .utils import layer_label, check_input_shape
 
 _RNN_ARGS = ('return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll')
@@ -27,7 +29,8 @@ class RNN(Layer):
     Args:
         cell: an object with `state_size` (int or tuple of ints) and
             `call(inputs, states[, training]) -> (output, new_states)` (a Layer, such as
-            SimpleRNNCell, GRUCell, LSTMCell, or a user cell).
+            SimpleRNNCell, GRUCell, LSTMCell, or a user cell), or a list of cells, run as
+            one StackedRNNCells.
         return_sequences: return every step's output, (batch, timesteps, units), instead
             of the last one, (batch, units).
         return_state: also return the final states: [output, state_1, ...].
@@ -54,6 +57,8 @@ class RNN(Layer):
             kwargs['input_shape'] = (kwargs.pop('input_length', None),
                                      kwargs.pop('input_dim', None))
         super().__init__(**kwargs)
+        if isinstance(cell, (list, tuple)):
+            cell = StackedRNNCells(list(cell))
         if not hasattr(cell, 'call') or not hasattr(cell, 'state_size'):
             raise ValueError('%s: `cell` must have a `call` method and a `state_size` '
                              'attribute, received %r' % (layer_label(self), cell))
@@ -103,10 +108,11 @@ class RNN(Layer):
             input_shape = input_shape[0]
         check_input_shape(self, input_shape, ndim=3)
         sizes = self._state_sizes()
+        output_size = getattr(self.cell, 'output_size', None) or sizes[0]
         if self.return_sequences:
-            output_shape = (input_shape[0], input_shape[1], sizes[0])
+            output_shape = (input_shape[0], input_shape[1], output_size)
         else:
-            output_shape = (input_shape[0], sizes[0])
+            output_shape = (input_shape[0], output_size)
         if self.return_state:
             return [output_shape] + [(input_shape[0], size) for size in sizes]
         return output_shape
@@ -189,29 +195,16 @@ class RNN(Layer):
             mask = K.not_equal(mask, 0)
         outputs, states = self._unroll(step, sequence, states, mask)
         output = K.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
-        if getattr(self.cell, 'dropout', 0) or getattr(self.cell, 'recurrent_dropout', 0):
+        if _uses_dropout(self.cell):
             output._uses_learning_phase = True
         if self.return_state:
             return [output] + list(states)
         return output
 
     def _unroll(self, step, sequence, states, mask):
-        """(the outputs of every step in processing order, the final states)."""
-        step_inputs = _time_steps(sequence)
-        timesteps = len(step_inputs)
-        order = range(timesteps - 1, -1, -1) if self.go_backwards else range(timesteps)
-        outputs, previous = [], None
-        for t in order:
-            output, new_states = step(step_inputs[t], states)
-            new_states = to_list(new_states)
-            if mask is not None:
-                keep = K.expand_dims(mask[:, t], 1)
-                previous = K.zeros_like(output) if previous is None else previous
-                output = K.switch(keep, output, previous)
-                new_states = [K.switch(keep, new, old) for new, old in zip(new_states, states)]
-            outputs.append(output)
-            states, previous = new_states, output
-        return outputs, states
+        """(the outputs of every step in processing order, the final states); the loop
+        K.rnn runs too."""
+        return unroll_steps(step, unstack_static(sequence, 1), states, mask, self.go_backwards)
 
     # ------------------------------------------------------------------ config
     def _rnn_config(self):
@@ -232,18 +225,10 @@ class RNN(Layer):
         return cls(**config)
 
 
-def _time_steps(sequence):
-    """[sequence[:, t] for every t], cut by halving the time axis recursively.
-
-    The gradient of each cut is the piece padded with zeros to its parent's length, and
-    these are summed: cutting every step out of the whole sequence would cost O(T^2)
-    memory traffic in the backward pass, halving costs O(T log T).
-    """
-    steps = K.int_shape(sequence)[1]
-    if steps == 1:
-        return [K.squeeze(sequence, 1)]
-    half = steps // 2
-    return _time_steps(sequence[:, :half]) + _time_steps(sequence[:, half:])
+def _uses_dropout(cell):
+    """Whether the cell (or a cell of a StackedRNNCells) drops inputs or states."""
+    return any(getattr(one, 'dropout', 0) or getattr(one, 'recurrent_dropout', 0)
+               for one in getattr(cell, 'cells', [cell]))
 
 
 _CELL_ATTRIBUTES = (

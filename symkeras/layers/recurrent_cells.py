@@ -62,6 +62,7 @@ class _RecurrentCell(Layer):
         self.implementation = implementation
         self.state_size = units
         self._recurrent_masks = None
+        self._input_masks = None
 
     def _add(self, name, shape, part, initializer=None):
         return self.add_weight(name=name, shape=shape,
@@ -109,13 +110,20 @@ class _RecurrentCell(Layer):
         return [p + self._columns(bias, gate) for gate, p in zip(range(first, first + count),
                                                                   products)]
 
-    def project(self, inputs, training=None):
+    def project(self, inputs, training=None, reuse_masks=False):
         """inputs . kernel + input bias, for a (batch, input_dim) step or a whole
-        (batch, steps, input_dim) sequence; one dropout mask per gate when dropout > 0."""
-        self._recurrent_masks = None
+        (batch, steps, input_dim) sequence; one dropout mask per gate when dropout > 0.
+        reuse_masks=True keeps the dropout masks of the previous call: the next step of a
+        sequence projected step by step (a cell stacked on another, StackedRNNCells)."""
+        if not reuse_masks:
+            self._recurrent_masks = None
+            self._input_masks = None
         if 0. < self.dropout < 1.:
-            step_ref = inputs if K.ndim(inputs) == 2 else inputs[:, 0, :]
-            masks = _dropout_masks(step_ref, self.dropout, self.gates, training)
+            if self._input_masks is None:
+                step_ref = inputs if K.ndim(inputs) == 2 else inputs[:, 0, :]
+                self._input_masks = _dropout_masks(step_ref, self.dropout, self.gates,
+                                                   training)
+            masks = self._input_masks
             if K.ndim(inputs) == 3:
                 masks = [K.expand_dims(mask, 1) for mask in masks]
             parts = [K.dot(inputs * mask, self._columns(self.kernel, gate))

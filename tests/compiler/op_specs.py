@@ -10,6 +10,8 @@ import numpy as np
 from compiler import builders as B
 from compiler.ops.debug import Print
 from compiler.ops.crossentropy import SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad
+from compiler.ops.depthwise import (DepthwiseConv2D, DepthwiseConv2DGradFilter,
+                                    DepthwiseConv2DGradInput)
 from compiler.ops.movement import Pad, Crop
 from compiler.ops.nn import Conv2DGradInput, Conv2DGradFilter
 from compiler.ops.stacked import GemmUpdate, Part, ScaledUpdate
@@ -63,6 +65,23 @@ def _conv_grad_input(input_hw, strides, padding, dilation=(1, 1)):
 def _conv_grad_filter(kernel_hw, strides, padding, dilation=(1, 1)):
     op = Conv2DGradFilter(kernel_hw=kernel_hw, strides=strides, padding=padding,
                           dilation=dilation)
+    return lambda x, g: op(x, g)
+
+
+def _depthwise(strides, padding, dilation=(1, 1)):
+    op = DepthwiseConv2D(strides=strides, padding=padding, dilation=dilation)
+    return lambda x, w: op(x, w)
+
+
+def _depthwise_grad_input(input_hw, strides, padding, dilation=(1, 1)):
+    op = DepthwiseConv2DGradInput(input_hw=input_hw, strides=strides, padding=padding,
+                                  dilation=dilation)
+    return lambda g, w: op(g, w)
+
+
+def _depthwise_grad_filter(kernel_hw, strides, padding, dilation=(1, 1)):
+    op = DepthwiseConv2DGradFilter(kernel_hw=kernel_hw, strides=strides, padding=padding,
+                                   dilation=dilation)
     return lambda x, g: op(x, g)
 
 
@@ -195,6 +214,21 @@ SPECS = [
          [(2, 5, 6, 3), (2, 3, 3, 4)], covers=('Conv2D', 'Conv2DGradInput')),
     Spec('Conv2DGradFilter', _conv_grad_filter((2, 3), (1, 2), 'valid'),
          [(2, 4, 7, 2), (2, 3, 3, 3)]),
+    # Depthwise: multipliers 1 and 2, an even kernel with 'same' (the odd padding cell
+    # after), strides with dilation.
+    Spec('DepthwiseConv2D', _depthwise((1, 1), 'same'), [(2, 5, 6, 3), (3, 3, 3, 2)],
+         covers=('DepthwiseConv2DGradInput', 'DepthwiseConv2DGradFilter')),
+    Spec('DepthwiseConv2D', _depthwise((2, 2), 'same'), [(2, 7, 6, 2), (2, 2, 2, 1)]),
+    Spec('DepthwiseConv2D', _depthwise((1, 2), 'valid', (2, 1)), [(1, 7, 7, 2), (2, 2, 2, 2)]),
+    Spec('DepthwiseConv2DGradInput', _depthwise_grad_input((5, 6), (2, 2), 'same'),
+         [(2, 3, 3, 6), (3, 3, 3, 2)],
+         covers=('DepthwiseConv2D', 'DepthwiseConv2DGradFilter')),
+    Spec('DepthwiseConv2DGradInput', _depthwise_grad_input((6, 7), (1, 1), 'valid', (2, 2)),
+         [(1, 4, 5, 2), (2, 2, 2, 1)]),
+    Spec('DepthwiseConv2DGradFilter', _depthwise_grad_filter((3, 3), (2, 2), 'same'),
+         [(2, 5, 6, 3), (2, 3, 3, 6)], covers=('DepthwiseConv2D', 'DepthwiseConv2DGradInput')),
+    Spec('DepthwiseConv2DGradFilter', _depthwise_grad_filter((2, 3), (1, 2), 'valid'),
+         [(2, 4, 7, 2), (2, 3, 3, 4)]),
     Spec('MaxPool2D', lambda x: B.maxpool2d(x, (2, 2), (2, 2), 'valid'), [(2, 6, 7, 3)],
          covers=('MaxPool2DGrad',)),
     Spec('MaxPool2D', lambda x: B.maxpool2d(x, (3, 3), (2, 2), 'same'), [(2, 7, 6, 2)]),

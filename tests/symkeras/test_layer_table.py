@@ -23,7 +23,8 @@ from symkeras import backend as K
 from symkeras import layers
 from symkeras.layers import (
     Layer, InputLayer, Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
-    Lambda, Masking, ActivityRegularization, Conv1D, Conv2D, Conv2DTranspose, MaxPooling1D, AveragePooling1D,
+    Lambda, Masking, ActivityRegularization, Conv1D, Conv2D, Conv2DTranspose, MaxPooling1D,
+    AveragePooling1D,
     GlobalMaxPooling1D, GlobalAveragePooling1D, MaxPooling2D, AveragePooling2D,
     GlobalMaxPooling2D, GlobalAveragePooling2D, ZeroPadding1D, ZeroPadding2D, Cropping1D,
     Cropping2D, UpSampling1D, UpSampling2D, BatchNormalization, Embedding, Add, Subtract,
@@ -36,6 +37,8 @@ RANDOM = {'random': True}
 
 # Exported classes that cannot have a row, and why.
 NO_ROW = {InputLayer: 'not called on tensors: every row builds one through Input()',
+          layers.Wrapper: 'an abstract base class: its subclasses TimeDistributed and '
+                          'Bidirectional have rows',
           ActivityRegularization: 'the identity plus a loss term, which the training check '
                                   "(plain mse) does not model: test_layers_masking.py tests "
                                   'the loss it adds, its output and its config'}
@@ -126,6 +129,15 @@ CONVOLUTIONS = [
     row('deconv-channels-first', Conv2DTranspose, {
         'filters': 2, 'kernel_size': (2, 3), 'strides': 2, 'data_format': 'channels_first'},
         (None, 2, 3, 3), (None, 2, 6, 7), 2),
+    row('depthwise-same-s2-m2', layers.DepthwiseConv2D, {
+        'kernel_size': 3, 'strides': 2, 'padding': 'same', 'depth_multiplier': 2},
+        (None, 5, 4, 2), (None, 3, 2, 4), 2),
+    row('separable2d-dilation2-channels-first', layers.SeparableConv2D, {
+        'filters': 2, 'kernel_size': 2, 'dilation_rate': 2, 'data_format': 'channels_first'},
+        (None, 2, 5, 4), (None, 2, 3, 2), 3),
+    row('separable1d-same-m2-no-bias', layers.SeparableConv1D, {
+        'filters': 3, 'kernel_size': 3, 'padding': 'same', 'depth_multiplier': 2,
+        'use_bias': False}, (None, 5, 2), (None, 5, 3), 2),
 ]
 
 POOLING_AND_SPATIAL = [
@@ -169,6 +181,23 @@ POOLING_AND_SPATIAL = [
     row('upsample2d', UpSampling2D, {'size': (2, 3)}, (None, 3, 2, 2), (None, 6, 6, 2), 0),
     row('upsample2d-channels-first', UpSampling2D, {'data_format': 'channels_first'},
         (None, 2, 2, 3), (None, 2, 4, 6), 0),
+    row('conv3d', layers.Conv3D, {'filters': 2, 'kernel_size': 2}, (None, 3, 4, 3, 2),
+        (None, 2, 3, 2, 2), 2),
+    row('deconv3d-s2', layers.Conv3DTranspose, {'filters': 2, 'kernel_size': 2, 'strides': 2},
+        (None, 2, 2, 1, 2), (None, 4, 4, 2, 2), 2),
+    row('maxpool3d', layers.MaxPooling3D, {}, (None, 4, 4, 3, 2), (None, 2, 2, 1, 2), 0),
+    row('avgpool3d-same', layers.AveragePooling3D, {
+        'pool_size': 3, 'strides': 2, 'padding': 'same'}, (None, 3, 4, 5, 2),
+        (None, 2, 2, 3, 2), 0),
+    row('globalmax3d', layers.GlobalMaxPooling3D, {}, (None, 2, 3, 2, 3), (None, 3), 0),
+    row('globalavg3d-channels-first', layers.GlobalAveragePooling3D, {
+        'data_format': 'channels_first'}, (None, 2, 2, 3, 2), (None, 2), 0),
+    row('zeropad3d', layers.ZeroPadding3D, {'padding': (1, 0, 2)}, (None, 2, 2, 2, 1),
+        (None, 4, 2, 6, 1), 0),
+    row('crop3d-channels-first', layers.Cropping3D, {'data_format': 'channels_first'},
+        (None, 2, 3, 4, 3), (None, 2, 1, 2, 1), 0),
+    row('upsample3d', layers.UpSampling3D, {'size': (1, 2, 2)}, (None, 2, 2, 1, 2),
+        (None, 2, 4, 2, 2), 0),
 ]
 
 # BatchNormalization: the gradient check runs in the training phase (the default), the
@@ -261,6 +290,12 @@ RECURRENT = [
         (None, 3, 2), (None, 3, 2), 3),
     row('rnn-lstm-cell-state', RNN, {'cell': LSTMCell(2), 'return_state': True},
         (None, 3, 2), [(None, 2)] * 3, 3),
+    row('rnn-stacked-cells', RNN, {'cell': layers.StackedRNNCells(
+        [GRUCell(2), LSTMCell(2)]), 'return_sequences': True}, (None, 3, 2), (None, 3, 2), 6),
+    row('time-distributed-dense', layers.TimeDistributed, {'layer': Dense(3)},
+        (None, 4, 2), (None, 4, 3), 2),
+    row('bidirectional-lstm-sequences', layers.Bidirectional, {
+        'layer': LSTM(2, return_sequences=True)}, (None, 3, 2), (None, 3, 4), 6),
 ]
 
 ROWS = (CORE + CONVOLUTIONS + POOLING_AND_SPATIAL + NORMALIZATION_AND_EMBEDDING + MERGE
