@@ -341,9 +341,8 @@ def l2_normalize(x, axis=None):
 
 
 # Reductions, shape functions and more math live in reduce_ops.py, shape_ops.py and
-# math_extra.py (file size); this module's __all__ still names them, since code (Lambda
-# deserialization) reads
-# `K.math_ops.__all__` as the list of the backend's pure math functions.
+# math_extra.py (file size); this module's __all__ still names them: symkeras.backend
+# gets math_extra's functions through it (`from .math_ops import *`).
 from .reduce_ops import *  # noqa: E402,F401,F403
 from .reduce_ops import __all__ as _REDUCE_ALL  # noqa: E402
 from .shape_ops import *  # noqa: E402,F401,F403

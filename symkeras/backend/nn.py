@@ -341,8 +341,8 @@ def in_test_phase(x, alt, training=None):
 
 
 # Convolution, pooling and padding live in conv_ops.py (file size); this module's __all__
-# still names them, since code (Lambda deserialization) reads `K.nn.__all__` as part of the
-# list of the backend's pure tensor functions.
+# still names them: symkeras.backend gets random_ops' functions through it
+# (`from .nn import *`).
 from .conv_ops import *  # noqa: E402,F401,F403
 from .conv_ops import __all__ as _CONV_ALL  # noqa: E402
 

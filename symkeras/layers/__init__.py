@@ -8,6 +8,7 @@ from .convolutional import (Conv1D, Conv2D, Conv2DTranspose, Convolution1D, Conv
                             Convolution2DTranspose, Deconvolution2D, Deconv2D)
 from .separable import (DepthwiseConv2D, SeparableConv1D, SeparableConv2D,
                         SeparableConvolution1D, SeparableConvolution2D)
+from .local import LocallyConnected1D, LocallyConnected2D
 from .spatial import (ZeroPadding1D, ZeroPadding2D, Cropping1D, Cropping2D, UpSampling1D,
                       UpSampling2D)
 from .pooling import (MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D,
@@ -40,6 +41,7 @@ __all__ = ['Layer', 'InputSpec', 'Input', 'InputLayer', 'Dense', 'Activation', '
            'Convolution2DTranspose', 'Deconvolution2D', 'Deconv2D',
            'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D',
            'SeparableConvolution1D', 'SeparableConvolution2D',
+           'LocallyConnected1D', 'LocallyConnected2D',
            'ZeroPadding1D', 'ZeroPadding2D', 'Cropping1D', 'Cropping2D', 'UpSampling1D',
            'UpSampling2D',
            'MaxPooling1D', 'AveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAveragePooling1D',

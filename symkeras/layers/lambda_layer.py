@@ -2,8 +2,10 @@
 
 Saving stores its functions by name only (never bytecode or source: a file must not run
 code); rebuilding looks them up in `custom_objects`, then symkeras.activations and the
-backend's pure tensor functions.
+public functions of symkeras.backend but those that change state.
 """
+import inspect
+
 from .. import activations
 from .. import backend as K
 from .._serialization import get_custom_objects
@@ -31,6 +33,28 @@ def _function_config(function):
     return name, ('lambda' if name == '<lambda>' else 'function')
 
 
+# Public backend functions a saved file may not name: they change the session's settings
+# or name counters, create variables or set their values, or compile and run graphs, where
+# a Lambda's function only builds a tensor expression.
+STATE_CHANGING_BACKEND_FUNCTIONS = frozenset([
+    'set_floatx', 'set_epsilon', 'set_image_data_format', 'set_learning_phase',
+    'set_nan_guard', 'clear_session', 'reset_uids', 'get_uid',
+    'variable', 'zeros', 'ones', 'eye', 'random_uniform_variable', 'random_normal_variable',
+    'set_value', 'batch_set_value', 'update', 'update_add', 'update_sub',
+    'moving_average_update', 'function', 'eval'])
+
+
+def backend_function(name):
+    """The function `name` of symkeras.backend if it is public, defined there (any of its
+    modules) and not state-changing; else None."""
+    found = getattr(K, name, None)
+    if name.startswith('_') or name in STATE_CHANGING_BACKEND_FUNCTIONS \
+            or not inspect.isfunction(found):
+        return None
+    module = found.__module__ or ''
+    return found if module == K.__name__ or module.startswith(K.__name__ + '.') else None
+
+
 def _find_function(label, name, custom_objects):
     """A function by name: custom objects, then symkeras.activations and backend.
 
@@ -42,10 +66,9 @@ def _find_function(label, name, custom_objects):
     found = getattr(activations, name, None)
     if callable(found) and not name.startswith('_'):
         return found
-    # Only the backend's pure tensor functions: never one that changes state (set_*,
-    # clear_session, update*, variable creation, compiling) when a file names it.
-    if name in K.math_ops.__all__ or name in K.nn.__all__:
-        return getattr(K, name)
+    found = backend_function(name)
+    if found is not None:
+        return found
     raise ValueError('%s: cannot find function %r to rebuild the layer; pass it with '
                      '`custom_objects={%r: function}` (functions are stored by name only, '
                      'so lambdas must be given that way too)' % (label, name, name))

@@ -8,10 +8,10 @@ carries no code. On load a name resolves to `custom_objects`, the global custom 
 import inspect
 
 from .. import activations, constraints, initializers, losses, metrics, optimizers
-from .. import backend as K
 from .. import regularizers
 from .._serialization import get_custom_objects
 from ..engine.base_layer import Layer
+from ..layers.lambda_layer import backend_function
 
 _ENGINE_CLASSES = ('InputLayer', 'Network', 'Model', 'Sequential')
 _COMPILE_METRICS = ('accuracy', 'acc', 'crossentropy', 'ce')
@@ -73,11 +73,13 @@ def _layer_class_known(name, customs):
 
 
 def _function_known(name, customs):
-    """What Lambda.from_config accepts: custom objects, activations, backend functions."""
+    """What Lambda.from_config accepts: custom objects, activations, backend functions
+    (the same rule: `lambda_layer.backend_function`)."""
     if name in customs:
         return True
-    return any(callable(getattr(module, name, None)) and not name.startswith('_')
-               for module in (activations, K))
+    if callable(getattr(activations, name, None)) and not name.startswith('_'):
+        return True
+    return backend_function(name) is not None
 
 
 class MissingNames:

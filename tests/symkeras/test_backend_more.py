@@ -207,7 +207,7 @@ def test_get_variable_shape():
     assert K.get_variable_shape(K.zeros((4,))) == (4,)
 
 
-def test_new_functions_are_exported_for_lambda_deserialization():
+def test_new_functions_are_exported_on_the_backend():
     names = ['sin', 'cos', 'logsumexp', 'reverse', 'tile', 'one_hot', 'arange', 'cumsum',
              'cumprod']
     assert set(names) <= set(K.math_ops.__all__)

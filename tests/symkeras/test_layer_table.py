@@ -138,6 +138,14 @@ CONVOLUTIONS = [
     row('separable1d-same-m2-no-bias', layers.SeparableConv1D, {
         'filters': 3, 'kernel_size': 3, 'padding': 'same', 'depth_multiplier': 2,
         'use_bias': False}, (None, 5, 2), (None, 5, 3), 2),
+    row('local1d-s2', layers.LocallyConnected1D, {'filters': 2, 'kernel_size': 3,
+                                                  'strides': 2}, (None, 7, 2), (None, 3, 2), 2),
+    row('local2d-channels-first-no-bias', layers.LocallyConnected2D, {
+        'filters': 2, 'kernel_size': (2, 3), 'data_format': 'channels_first',
+        'use_bias': False}, (None, 2, 3, 4), (None, 2, 2, 2), 1),
+    row('local2d-s21-relu', layers.LocallyConnected2D, {
+        'filters': 3, 'kernel_size': 2, 'strides': (2, 1), 'activation': 'relu'},
+        (None, 5, 3, 2), (None, 2, 2, 3), 2),
 ]
 
 POOLING_AND_SPATIAL = [
