@@ -35,6 +35,10 @@ MODULES = {   # module -> the reference page that should document it
     'symkeras.losses': 'docs/api/losses.rst',
     'symkeras.callbacks': 'docs/api/callbacks.rst',
     'symkeras.backend': 'docs/api/backend.rst',
+    'symkeras.datasets': 'docs/api/datasets.rst',
+    'symkeras.preprocessing.sequence': 'docs/api/preprocessing.rst',
+    'symkeras.preprocessing.text': 'docs/api/preprocessing.rst',
+    'symkeras.preprocessing.image': 'docs/api/preprocessing.rst',
 }
 OBJECT_DIRECTIVES = ('autoclass', 'autofunction', 'autoexception', 'autodata')
 DIRECTIVE = re.compile(r'^\s*\.\.\s+([\w:-]+)::\s*(\S*)\s*$')

@@ -8,18 +8,16 @@ not, from the first folder that holds all of them:
 
 Missing files are then downloaded from public MNIST mirrors into `path` (when given) or
 the user cache `~/.symkeras/datasets/mnist/`, checked against SHA-256 checksums and written
-atomically. This module needs only the standard library and numpy.
+atomically. This module needs only the standard library and numpy; the IDX reading,
+searching and downloading code is shared with `fashion_mnist` (`_idx`, `_files`).
 """
-import gzip
-import hashlib
 import os
-import struct
 import sys
-import tempfile
-import urllib.request
 import zlib
 
 import numpy as np
+
+from . import _files, _idx
 
 # (split, what) -> standard IDX file name (without `.gz`) and the shape Keras returns.
 IDX_FILES = {
@@ -50,13 +48,7 @@ MIRRORS = (
 
 SAMPLE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'data',
                            'mnist_sample.npz')
-DOWNLOAD_TIMEOUT = 60  # seconds per request
-_GZIP_MAGIC = b'\x1f\x8b'
-_IDX_UINT8 = 0x08  # IDX type code of unsigned bytes
-
-
-class DownloadError(OSError):
-    """MNIST was not found locally and no mirror gave a file with the right checksum."""
+DownloadError = _files.DownloadError
 
 
 def load_data(path=None):
@@ -128,18 +120,26 @@ def load_sample():
     return _read_npz(SAMPLE_FILE)
 
 
+def _check_download(name, payload):
+    """Raise ValueError unless `payload` gunzips to the IDX file `name` (by SHA-256)."""
+    _files.check_digest(name, _files.gunzip(payload), 'sha256', SHA256[name])
+
+
+def _urls(name):
+    """The URLs of `name.gz`, one per mirror, in order."""
+    return [mirror + name + '.gz' for mirror in MIRRORS]
+
+
+_DATASET = _idx.IdxDataset(title='MNIST', folder='mnist', files=IDX_FILES, urls=_urls,
+                           check=_check_download)
+
+
 def _load(path):
     """Find (or download) the dataset; return `(data, source)`."""
     path = _keras_npz_compat(path)
     if path is not None and os.path.isfile(path):
         return _read_npz(path), path
-    folders = _search_folders(path)
-    for folder in folders:
-        if all(_locate(folder, name) for name, _ in IDX_FILES.values()):
-            return _read_folder(folder), folder
-    target = path if path is not None else user_cache_folder()
-    _download_missing(target, searched=folders)
-    return _read_folder(target), target
+    return _idx.load(_DATASET, path, _fetch)
 
 
 def _keras_npz_compat(path):
@@ -154,37 +154,7 @@ def _keras_npz_compat(path):
 
 def user_cache_folder():
     """Return the per-user MNIST cache folder, `~/.symkeras/datasets/mnist`."""
-    return os.path.join(os.path.expanduser('~'), '.symkeras', 'datasets', 'mnist')
-
-
-def _search_folders(path):
-    """Folders searched for the IDX files, in order."""
-    if path is not None:
-        return [path]
-    folders = []
-    root = os.environ.get('SYMKERAS_DATASETS')
-    if root:
-        folders.append(os.path.join(root, 'mnist'))
-    folders.append(user_cache_folder())
-    return folders
-
-
-def _locate(folder, name):
-    """Return the path of `name` or `name.gz` in `folder`, or None."""
-    for candidate in (name, name + '.gz'):
-        full = os.path.join(folder, candidate)
-        if os.path.isfile(full):
-            return full
-    return None
-
-
-def _read_folder(folder):
-    """Read the four IDX files of `folder` into Keras's nested tuples."""
-    arrays = {}
-    for key, (name, shape) in IDX_FILES.items():
-        arrays[key] = read_idx(_locate(folder, name), shape)
-    return ((arrays['train', 'images'], arrays['train', 'labels']),
-            (arrays['test', 'images'], arrays['test', 'labels']))
+    return _files.user_cache_folder('mnist')
 
 
 def _read_npz(filepath):
@@ -210,137 +180,12 @@ def read_idx(filepath, expected_shape):
     Raises:
         ValueError: naming the file, when it is truncated, not IDX, or of another shape.
     """
-    with open(filepath, 'rb') as raw:
-        gzipped = raw.read(2) == _GZIP_MAGIC
-    opener = gzip.open if gzipped else open
-    try:
-        with opener(filepath, 'rb') as stream:
-            return _parse_idx(stream, filepath, tuple(expected_shape))
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise ValueError('MNIST file %s: corrupt or truncated gzip data (%s)'
-                         % (filepath, exc)) from exc
+    return _idx.read_idx(filepath, expected_shape, 'MNIST')
 
 
-def _parse_idx(stream, filepath, shape):
-    """Parse header and body of an IDX stream into a uint8 array of `shape`."""
-    ndim = len(shape)
-    header = stream.read(4 + 4 * ndim)
-    if len(header) < 4 + 4 * ndim:
-        raise ValueError('MNIST file %s: truncated header: expected %d bytes, received %d'
-                         % (filepath, 4 + 4 * ndim, len(header)))
-    magic, *dims = struct.unpack('>%dI' % (ndim + 1), header)
-    expected_magic = (_IDX_UINT8 << 8) | ndim
-    if magic != expected_magic:
-        raise ValueError('MNIST file %s: not an IDX file of %d-D unsigned bytes: expected '
-                         'magic number 0x%08x, received 0x%08x'
-                         % (filepath, ndim, expected_magic, magic))
-    if tuple(dims) != shape:
-        raise ValueError('MNIST file %s: expected shape %s, the header says %s'
-                         % (filepath, shape, tuple(dims)))
-    array = np.empty(shape, dtype=np.uint8)
-    received = _read_into(stream, array)
-    if received != array.nbytes or stream.read(1):
-        size = '%d' % received if received != array.nbytes else 'more'
-        raise ValueError('MNIST file %s: expected %d data bytes after the header, '
-                         'received %s (truncated or foreign file)'
-                         % (filepath, array.nbytes, size))
-    return array
-
-
-def _read_into(stream, array):
-    """Fill `array` from `stream`; return the number of bytes read."""
-    view = memoryview(array.reshape(-1))
-    total = 0
-    while total < len(view):
-        count = stream.readinto(view[total:])
-        if not count:
-            break
-        total += count
-    return total
-
-
-def _download_missing(folder, searched):
-    """Download into `folder` every IDX file it lacks; raise DownloadError on failure."""
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as exc:
-        raise DownloadError('MNIST: cannot create the download folder %s (%s)'
-                            % (folder, exc)) from exc
-    try:
-        for name, _ in IDX_FILES.values():
-            if _locate(folder, name) is None:
-                _download(name, folder)
-    except DownloadError as exc:
-        raise DownloadError('MNIST: the IDX files were not found in %s and downloading '
-                            'them into %s failed:\n%s\nPut the four files (gzipped or '
-                            'not) in one of those folders, or set SYMKERAS_DATASETS to a '
-                            'folder holding mnist/.' % (', '.join(searched), folder, exc)
-                            ) from exc
-
-
-def _download(name, folder):
-    """Fetch `name.gz` from the first mirror that gives the right content; save it."""
-    failures = []
-    for mirror in MIRRORS:
-        url = mirror + name + '.gz'
-        try:
-            payload = _fetch(url)
-            _check_sha256(name, _gunzip(payload))
-        except (OSError, ValueError) as exc:
-            failures.append('  %s: %s' % (url, exc))
-            continue
-        _write_atomically(os.path.join(folder, name + '.gz'), payload)
-        return
-    raise DownloadError('\n'.join(failures))
+_locate = _files.locate
 
 
 def _fetch(url):
-    """Return the bytes at `url` (the one place that touches the network)."""
-    print('Downloading data from %s' % url)
-    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
-        return response.read()
-
-
-def _gunzip(payload):
-    """Decompress downloaded gzip bytes; a bad stream is a ValueError."""
-    try:
-        return gzip.decompress(payload)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise ValueError('not a complete gzip file (%s)' % exc) from exc
-
-
-def _check_sha256(name, content):
-    """Raise ValueError unless `content` has the known SHA-256 of IDX file `name`."""
-    digest = hashlib.sha256(content).hexdigest()
-    if digest != SHA256[name]:
-        raise ValueError('checksum mismatch for %s: expected sha256 %s, received %s'
-                         % (name, SHA256[name], digest))
-
-
-def _write_atomically(filepath, payload):
-    """Write `payload` to a temp file beside `filepath`, fsync it, then rename it over."""
-    folder = os.path.dirname(filepath) or '.'
-    handle, temp_path = tempfile.mkstemp(dir=folder, prefix='.' + os.path.basename(filepath),
-                                         suffix='.part')
-    try:
-        with os.fdopen(handle, 'wb') as temp:
-            temp.write(payload)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_path, filepath)
-    except BaseException:
-        if os.path.exists(temp_path):
-            os.unlink(temp_path)
-        raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder):
-    """Make the rename durable where the platform allows it (POSIX)."""
-    if not hasattr(os, 'O_DIRECTORY'):
-        return
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    """Return the bytes at `url` (the seam tests replace to stay off the network)."""
+    return _files.fetch(url)
