@@ -7,11 +7,12 @@ as `keras.utils.to_categorical(...)` or `keras.optimizers.Adadelta()` run with t
 from . import backend
 from . import activations, initializers, regularizers, constraints
 from . import losses, metrics, optimizers, callbacks
-from . import layers, models, datasets, preprocessing, utils
+from . import layers, models, datasets, preprocessing, utils, wrappers
 from .models import Sequential, Model
 
 __version__ = '0.1.0'
 
 __all__ = ['backend', 'activations', 'initializers', 'regularizers', 'constraints',
            'losses', 'metrics', 'optimizers', 'callbacks', 'layers', 'models',
-           'datasets', 'preprocessing', 'utils', 'Sequential', 'Model', '__version__']
+           'datasets', 'preprocessing', 'utils', 'wrappers', 'Sequential', 'Model',
+           '__version__']
