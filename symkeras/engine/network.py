@@ -4,14 +4,17 @@ from .base_layer import Layer, overrides_method, copy_tensor
 from .input_layer import InputLayer
 from .layer_graph import tensor_shape, collect_previous_mask, as_shape_list, as_mask_list
 from .network_graph import map_graph_network, node_key
+from .network_state import StatefulNetworkMixin
 from .node import Node
 from .utils import (to_list, unpack_singleton, has_arg, unique_by_id, contains_object,
                     object_list_uid)
 from . import network_config
 
 
-class Network(Layer):
+class Network(StatefulNetworkMixin, Layer):
     """A directed acyclic graph of layers (Keras 2.2.4's functional `Network`).
+
+    `stateful`, `reset_states()`, `state_updates`: see StatefulNetworkMixin.
 
     Args:
         inputs: an input tensor (from `Input(...)`) or a list of them.
@@ -251,15 +254,6 @@ class Network(Layer):
     def uses_learning_phase(self):
         """Whether an output depends on the learning phase (e.g. Dropout)."""
         return any(getattr(x, '_uses_learning_phase', False) for x in self.outputs)
-
-    @property
-    def stateful(self):
-        """Whether a layer is stateful."""
-        return any(getattr(layer, 'stateful', False) for layer in getattr(self, '_layers', []))
-
-    @stateful.setter
-    def stateful(self, value):
-        pass  # Layer.__init__ assigns it; a network derives it from its layers
 
     # ------------------------------------------------------------------ calling
     def call(self, inputs, mask=None):

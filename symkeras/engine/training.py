@@ -6,6 +6,7 @@ from . import training_loops
 from .model_io import ModelIOMixin
 from .training_generator import GeneratorMethods
 from .network import Network
+from .network_state import check_stateful_batches
 from .training_checks import (check_fit_arguments, check_int, check_not_empty,
                               check_sparse_labels, check_split_sizes, check_validation_data)
 from .training_compile import compile_graph
@@ -143,15 +144,6 @@ class Model(GeneratorMethods, ModelIOMixin, Network):
                 givens=_phase_givens(0), name='predict_function')
         self.predict_function.nan_guard = K.get_nan_guard()
 
-    @property
-    def state_updates(self):
-        """Updates of stateful layers (kept in test and predict functions)."""
-        updates = []
-        for layer in self.layers:
-            if getattr(layer, 'stateful', False):
-                updates += list(layer.updates)
-        return updates
-
     # ------------------------------------------------------------------ data
     def _build_from_data(self, x):
         """Hook for models that learn their input shape from data (Sequential)."""
@@ -241,6 +233,11 @@ class Model(GeneratorMethods, ModelIOMixin, Network):
             check_split_sizes(num_samples(x), split_at, validation_split)
             val_inputs = slice_arrays(x + y + weights, split_at)
             x, y, weights = [slice_arrays(a, 0, split_at) for a in (x, y, weights)]
+        check_stateful_batches(self, x, batch_size, 'fit',
+                               whole=steps_per_epoch is not None)
+        if val_inputs is not None:
+            check_stateful_batches(self, val_inputs, batch_size,
+                                   'fit (validation)', whole=validation_steps is not None)
         self._make_train_function()
         labels = list(self.metrics_names)
         callback_metrics = list(labels)
@@ -294,6 +291,8 @@ class Model(GeneratorMethods, ModelIOMixin, Network):
         check_int(batch_size, 'batch_size', 'evaluate')
         check_int(steps, 'steps', 'evaluate')
         x, y, weights = self._standardize_user_data(x, y, sample_weight, method='evaluate')
+        check_stateful_batches(self, x, batch_size, 'evaluate',
+                               whole=steps is not None)
         self._make_test_function()
         return training_loops.test_loop(self, self.test_function, x + y + weights,
                                         batch_size=batch_size, verbose=verbose, steps=steps)
@@ -315,6 +314,8 @@ class Model(GeneratorMethods, ModelIOMixin, Network):
         check_int(batch_size, 'batch_size', 'predict')
         check_int(steps, 'steps', 'predict')
         x = self._standardize_inputs(x, 'predict')
+        check_stateful_batches(self, x, batch_size, 'predict',
+                               whole=steps is not None)
         self._make_predict_function()
         return training_loops.predict_loop(self, self.predict_function, x,
                                            batch_size=batch_size, verbose=verbose, steps=steps)
@@ -357,6 +358,7 @@ class Model(GeneratorMethods, ModelIOMixin, Network):
             batch = self._standardize_user_data(x, y, sample_weight, class_weight,
                                                 method='train_on_batch')
         x, y, weights = batch
+        check_stateful_batches(self, x, None, 'train_on_batch')
         self._make_train_function()
         outputs = self.train_function(x + y + weights)
         return unpack_singleton([to_scalar(o) for o in outputs])
@@ -367,6 +369,7 @@ class Model(GeneratorMethods, ModelIOMixin, Network):
         if batch is None:
             batch = self._standardize_user_data(x, y, sample_weight, method='test_on_batch')
         x, y, weights = batch
+        check_stateful_batches(self, x, None, 'test_on_batch')
         self._make_test_function()
         outputs = self.test_function(x + y + weights)
         return unpack_singleton([to_scalar(o) for o in outputs])
@@ -376,6 +379,7 @@ class Model(GeneratorMethods, ModelIOMixin, Network):
         plain = plain_arrays(x, self._feed_input_shapes) if self.built else None
         if plain is None:
             plain = self._standardize_inputs(x, 'predict_on_batch')
+        check_stateful_batches(self, plain, None, 'predict_on_batch')
         self._make_predict_function()
         return unpack_singleton(list(self.predict_function(plain)))
 

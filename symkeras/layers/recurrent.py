@@ -16,6 +16,7 @@ from ..engine.base_layer import Layer
 from ..engine.utils import has_arg, to_list
 from .recurrent_cells import SimpleRNNCell, GRUCell, LSTMCell
 from .recurrent_stacked import StackedRNNCells
+from .recurrent_states import make_state_variables, check_state_batch, state_values
 from .utils import layer_label, check_input_shape
 
 _RNN_ARGS = ('return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll')
@@ -35,13 +36,21 @@ class RNN(Layer):
             of the last one, (batch, units).
         return_state: also return the final states: [output, state_1, ...].
         go_backwards: process the sequence from its end (outputs in processing order).
-        stateful: not supported (raises NotImplementedError).
+        stateful: keep the final states of each batch as the initial states of the
+            next (sample i of a batch continues sample i of the previous one). Needs a
+            static batch size: `batch_input_shape=(batch, timesteps, features)` (or
+            `batch_size=`) on the first layer, or `Input(batch_shape=...)`; train with
+            `fit(..., shuffle=False)` and start afresh with `reset_states()`.
         unroll: accepted for compatibility; the graph is always unrolled.
         input_dim, input_length: shorthand for input_shape=(input_length, input_dim).
 
     The number of time steps must be static (see the module docstring: the graph is
     unrolled). Call with `initial_state=[...]` to start from given states; an input mask
     (e.g. from Embedding(mask_zero=True)) holds outputs and states on masked steps.
+
+    A stateful layer's states (`layer.states`, variables of shape (batch, size)) are
+    updated after every batch in fit, evaluate and predict alike (Keras 2.2.4); they
+    are not weights (`get_weights` and saved files leave them out).
 
     Example:
         >>> y = RNN(LSTMCell(32))(Input(shape=(10, 8)))
@@ -62,16 +71,13 @@ class RNN(Layer):
         if not hasattr(cell, 'call') or not hasattr(cell, 'state_size'):
             raise ValueError('%s: `cell` must have a `call` method and a `state_size` '
                              'attribute, received %r' % (layer_label(self), cell))
-        if stateful:
-            raise NotImplementedError('%s: stateful=True is not supported (the graph is '
-                                      'unrolled over a static number of steps and keeps '
-                                      'no state between batches)' % layer_label(self))
         self.cell = cell
         self.return_sequences = return_sequences
         self.return_state = return_state
         self.go_backwards = go_backwards
-        self.stateful = False
+        self.stateful = bool(stateful)
         self.unroll = unroll
+        self._states = None
         self.supports_masking = True
 
     def __getattr__(self, name):
@@ -84,6 +90,42 @@ class RNN(Layer):
     def _state_sizes(self):
         size = self.cell.state_size
         return list(size) if hasattr(size, '__len__') else [size]
+
+    @property
+    def states(self):
+        """The state variables of a built stateful layer, else [None] per state."""
+        if self._states is None:
+            return [None] * len(self._state_sizes())
+        return self._states
+
+    @states.setter
+    def states(self, states):
+        self._states = states
+
+    def reset_states(self, states=None):
+        """Set the states of a stateful layer to zeros, or to given values.
+
+        Args:
+            states: None (zeros), or one numpy array of shape (batch, size) per state
+                (a list; a single array for a one-state layer).
+
+        Raises:
+            AttributeError: the layer is not stateful.
+            ValueError: the layer is not built yet, or wrong number or shapes of arrays.
+
+        Example:
+            >>> lstm = LSTM(4, stateful=True, batch_input_shape=(2, 5, 3))
+            >>> model = Sequential([lstm])
+            >>> lstm.reset_states([np.ones((2, 4)), np.zeros((2, 4))])
+        """
+        if not self.stateful:
+            raise AttributeError('%s: reset_states needs a stateful layer (stateful=True)'
+                                 % layer_label(self))
+        if self._states is None:
+            raise ValueError('%s: reset_states needs the states, created when the layer is '
+                             'built: call the layer on an input with a static batch size '
+                             'first' % layer_label(self))
+        K.batch_set_value(state_values(self, states))
 
     # ------------------------------------------------------------------ shapes
     def _check_sequence_shape(self, input_shape):
@@ -98,6 +140,8 @@ class RNN(Layer):
         if isinstance(input_shape, list):
             input_shape = input_shape[0]
         self._check_sequence_shape(input_shape)
+        if self.stateful and self._states is None:
+            self._states = make_state_variables(self, input_shape, self._state_sizes())
         if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell.build((input_shape[0],) + tuple(input_shape[2:]))
             self.cell.built = True
@@ -181,19 +225,34 @@ class RNN(Layer):
             return fast, lambda x, states: method(x, states, training=training)
         return fast, method
 
+    def _initial_states(self, inputs, initial_state):
+        """The given initial states, else the stateful layer's variables, else zeros."""
+        if initial_state:
+            return initial_state
+        if self.stateful:
+            if self._states is None:   # `call` run directly, without `build`
+                self._states = make_state_variables(self, K.int_shape(inputs),
+                                                    self._state_sizes())
+            check_state_batch(self, inputs)
+            return list(self._states)
+        return self._zero_states(inputs)
+
     def call(self, inputs, mask=None, training=None, initial_state=None):
+        call_inputs = inputs   # the updates of a stateful layer are keyed by them
         if isinstance(inputs, list):
             inputs, initial_state = inputs[0], inputs[1:]
         if isinstance(mask, list):
             mask = mask[0]
         self._check_sequence_shape(K.int_shape(inputs))
         initial_state = to_list(initial_state) if initial_state is not None else []
-        states = initial_state or self._zero_states(inputs)
+        states = self._initial_states(inputs, initial_state)
         fast, step = self._step_function(training)
         sequence = self.cell.project(inputs, training) if fast else inputs
         if mask is not None and K.dtype(mask) != 'bool':
             mask = K.not_equal(mask, 0)
         outputs, states = self._unroll(step, sequence, states, mask)
+        if self.stateful:
+            self.add_update(list(zip(self._states, states)), call_inputs)
         output = K.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
         if _uses_dropout(self.cell):
             output._uses_learning_phase = True

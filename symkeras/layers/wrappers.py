@@ -8,11 +8,9 @@ import copy
 
 from .. import backend as K
 from ..engine.base_layer import Layer, InputSpec
-from ..engine.utils import has_arg, object_list_uid, to_list
+from ..engine.utils import has_arg, object_list_uid, to_list, unique_by_id
 from .utils import layer_label
-
-MERGE_MODES = ('sum', 'mul', 'ave', 'concat', None)
-
+from .wrappers_bidirectional import MERGE_MODES, rename, backward_copy, state_count, merge
 
 def _build_inner(layer, input_shape):
     """Build `layer` for `input_shape` unless built, and give it its `weights=` argument
@@ -102,7 +100,7 @@ class Wrapper(Layer):
     @property
     def updates(self):
         """The wrapped layer's updates and the wrapper's own."""
-        return self._gathered('updates') + super().updates
+        return unique_by_id(self._gathered('updates') + super().updates)
 
     def get_updates_for(self, inputs):
         """Updates of the wrapped layer for the inputs it saw, and the wrapper's own."""
@@ -230,54 +228,6 @@ class TimeDistributed(Wrapper):
         return mask
 
 
-def _rename(layer, name):
-    """Rename a layer; SimpleRNN, GRU and LSTM name their cell (hence their weights)
-    after themselves, so such a cell is renamed too."""
-    cell = getattr(layer, 'cell', None)
-    if cell is not None and getattr(cell, 'name', None) == layer.name:
-        cell.name = name
-    layer.name = name
-
-
-def _nested_classes(layer):
-    """{class name: class} of the cells inside `layer` (so a copy finds user cells)."""
-    found = {}
-    pending = [getattr(layer, 'cell', None)]
-    while pending:
-        cell = pending.pop()
-        if cell is not None:
-            found[type(cell).__name__] = type(cell)
-            pending += list(getattr(cell, 'cells', []))
-    return found
-
-
-def _backward_copy(layer, config):
-    """A new layer of `layer`'s class from `config` (go_backwards flipped)."""
-    config = dict(config, go_backwards=not config['go_backwards'])
-    if has_arg(type(layer).from_config, 'custom_objects'):
-        return type(layer).from_config(config, custom_objects=_nested_classes(layer))
-    return type(layer).from_config(config)
-
-
-def _state_count(rnn):
-    """How many states the recurrent layer `rnn` carries."""
-    size = rnn.cell.state_size
-    return len(size) if hasattr(size, '__len__') else 1
-
-
-def _merge(mode, forward, backward):
-    """The merged output of the two directions (a list of both for mode None)."""
-    if mode == 'concat':
-        return K.concatenate([forward, backward], axis=-1)
-    if mode == 'sum':
-        return forward + backward
-    if mode == 'ave':
-        return (forward + backward) / 2
-    if mode == 'mul':
-        return forward * backward
-    return [forward, backward]
-
-
 class Bidirectional(Wrapper):
     """Run a recurrent layer forwards and backwards over the sequence; merge the outputs.
 
@@ -295,6 +245,9 @@ class Bidirectional(Wrapper):
     Returns (when called): the merged output; with return_state, [output(s), forward
     states..., backward states...]. Call with `initial_state=[forward states...,
     backward states...]` to start from given states.
+
+    Wrapping a stateful layer (`stateful=True`, with a static batch size) makes both
+    directions stateful; `reset_states()` resets both.
 
     Raises:
         ValueError: `layer` is not recurrent, or merge_mode is not one of the choices.
@@ -318,9 +271,9 @@ class Bidirectional(Wrapper):
                              "one of 'sum', 'mul', 'ave', 'concat' or None"
                              % (layer_label(layer), merge_mode))
         self.forward_layer = copy.copy(layer)
-        self.backward_layer = _backward_copy(layer, config)
-        _rename(self.forward_layer, 'forward_' + layer.name)
-        _rename(self.backward_layer, 'backward_' + layer.name)
+        self.backward_layer = backward_copy(layer, config)
+        rename(self.forward_layer, 'forward_' + layer.name)
+        rename(self.backward_layer, 'backward_' + layer.name)
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
@@ -354,7 +307,7 @@ class Bidirectional(Wrapper):
         states, then the backward layer's."""
         if initial_state is not None:
             initial_state = to_list(initial_state)
-            expected = 2 * _state_count(self.forward_layer)
+            expected = 2 * state_count(self.forward_layer)
             if len(initial_state) != expected:
                 raise ValueError('%s: expected %d initial state tensors (the forward '
                                  "layer's, then the backward layer's), received %d"
@@ -375,6 +328,9 @@ class Bidirectional(Wrapper):
             backward_inputs = inputs[:1] + inputs[1 + half:]
         forward = self.forward_layer.call(forward_inputs, **kwargs)
         backward = self.backward_layer.call(backward_inputs, **kwargs)
+        if isinstance(inputs, list):  # stateful updates, found under the wrapper's inputs
+            self.add_update(self.forward_layer.get_updates_for(forward_inputs)
+                            + self.backward_layer.get_updates_for(backward_inputs), inputs)
         states = []
         if self.return_state:
             states = forward[1:] + backward[1:]
@@ -382,7 +338,7 @@ class Bidirectional(Wrapper):
         learning = any(getattr(y, '_uses_learning_phase', False) for y in (forward, backward))
         if self.return_sequences:
             backward = K.reverse(backward, 1)
-        output = _merge(self.merge_mode, forward, backward)
+        output = merge(self.merge_mode, forward, backward)
         for y in to_list(output):
             y._uses_learning_phase = learning or getattr(y, '_uses_learning_phase', False)
         if self.return_state:
@@ -395,8 +351,17 @@ class Bidirectional(Wrapper):
         output_mask = mask if self.return_sequences else None
         masks = [output_mask] * (2 if self.merge_mode is None else 1)
         if self.return_state:
-            masks += [None] * (2 * _state_count(self.forward_layer))
+            masks += [None] * (2 * state_count(self.forward_layer))
         return masks[0] if len(masks) == 1 else masks
+
+    def reset_states(self):
+        """Reset the states of both directions of a stateful layer to zeros.
+
+        Raises:
+            AttributeError: the wrapped layer is not stateful.
+        """
+        self.forward_layer.reset_states()
+        self.backward_layer.reset_states()
 
     def get_config(self):
         return dict(super().get_config(), merge_mode=self.merge_mode)

@@ -231,11 +231,6 @@ def test_unknown_timesteps_raise_clear_error():
         LSTM(2)(Input(shape=(None, 3)))
 
 
-def test_stateful_not_supported():
-    with pytest.raises(NotImplementedError, match='stateful'):
-        GRU(2, stateful=True)
-
-
 def test_unknown_argument_and_bad_units():
     with pytest.raises(TypeError, match='recurrent_activation'):
         SimpleRNN(2, recurrent_activation='sigmoid')
