@@ -1,4 +1,5 @@
-"""Keras 2 `keras.utils`: to_categorical, normalize, Progbar, Sequence and plot_model.
+"""Keras 2 `keras.utils`: to_categorical, normalize, Progbar, Sequence, get_file and
+plot_model.
 
 Example:
     >>> from symkeras.utils import to_categorical
@@ -8,11 +9,12 @@ Example:
 """
 import importlib
 
-from .data_utils import Sequence
+from .data_utils import Sequence, get_file
 from .generic_utils import Progbar
 from .np_utils import normalize, to_categorical
 
-__all__ = ['to_categorical', 'normalize', 'Progbar', 'Sequence', 'plot_model']
+__all__ = ['to_categorical', 'normalize', 'Progbar', 'Sequence', 'get_file',
+           'plot_model']
 
 
 def plot_model(model, *args, **kwargs):
