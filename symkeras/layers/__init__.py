@@ -32,6 +32,7 @@ from .noise import (GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout
 from .recurrent import RNN, SimpleRNN, GRU, LSTM
 from .recurrent_cells import SimpleRNNCell, GRUCell, LSTMCell
 from .recurrent_stacked import StackedRNNCells
+from .convolutional_recurrent import ConvRNN2D, ConvLSTM2DCell, ConvLSTM2D
 from .wrappers import Wrapper, TimeDistributed, Bidirectional
 
 __all__ = ['Layer', 'InputSpec', 'Input', 'InputLayer', 'Dense', 'Activation', 'Dropout',
@@ -60,7 +61,8 @@ __all__ = ['Layer', 'InputSpec', 'Input', 'InputLayer', 'Dense', 'Activation', '
            'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D',
            'SpatialDropout2D', 'SpatialDropout3D',
            'RNN', 'SimpleRNN', 'GRU', 'LSTM', 'SimpleRNNCell', 'GRUCell', 'LSTMCell',
-           'StackedRNNCells', 'Wrapper', 'TimeDistributed', 'Bidirectional',
+           'StackedRNNCells', 'ConvRNN2D', 'ConvLSTM2DCell', 'ConvLSTM2D',
+           'Wrapper', 'TimeDistributed', 'Bidirectional',
            'serialize', 'deserialize']
 
 
