@@ -5,6 +5,7 @@ from .. import backend as K
 from .base_layer import Layer
 from .node import Node
 from .utils import unpack_singleton
+from ..legacy import legacy_support
 
 
 def _checked_shape(shape, layer_name):
@@ -25,6 +26,7 @@ def _checked_shape(shape, layer_name):
     return tuple(None if d is None else int(d) for d in shape)
 
 
+@legacy_support('input_layer')
 class InputLayer(Layer):
     """The layer that owns a model input placeholder.
 

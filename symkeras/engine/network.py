@@ -9,8 +9,10 @@ from .node import Node
 from .utils import (to_list, unpack_singleton, has_arg, unique_by_id, contains_object,
                     object_list_uid)
 from . import network_config
+from ..legacy import legacy_support
 
 
+@legacy_support('model')
 class Network(StatefulNetworkMixin, Layer):
     """A directed acyclic graph of layers (Keras 2.2.4's functional `Network`).
 
@@ -20,11 +22,10 @@ class Network(StatefulNetworkMixin, Layer):
         inputs: an input tensor (from `Input(...)`) or a list of them.
         outputs: an output tensor or a list of them.
         name: optional name (default: lowercase class name + '_' + a counter).
+        input, output: Keras 1 names of inputs, outputs (converted, with a UserWarning).
     """
 
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
-        inputs = kwargs.pop('input', inputs)
-        outputs = kwargs.pop('output', outputs)
         if kwargs:
             raise TypeError('%s: keyword argument(s) not understood: %s (valid: inputs, '
                             'outputs, name)' % (type(self).__name__, sorted(kwargs)))

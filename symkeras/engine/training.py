@@ -16,6 +16,7 @@ from .training_utils import (standardize_input_data, standardize_per_output,
                              slice_arrays, num_samples, to_scalar, plain_arrays,
                              ones_weights)
 from .utils import unpack_singleton
+from ..legacy import legacy_support
 
 _NOT_COMPILED = ('You must compile a model before training/testing. Use '
                  '`model.compile(optimizer, loss)`.')
@@ -191,6 +192,7 @@ class Model(GeneratorMethods, ModelIOMixin, Network):
         return x, y, weights
 
     # ------------------------------------------------------------------ training
+    @legacy_support('fit')
     def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose=1, callbacks=None,
             validation_split=0., validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -211,6 +213,7 @@ class Model(GeneratorMethods, ModelIOMixin, Network):
             class_weight / sample_weight: weighting of the loss per class / per sample.
             initial_epoch: epoch at which to start (to resume training).
             steps_per_epoch / validation_steps: run whole arrays this many times instead.
+            nb_epoch: the Keras 1 name of `epochs` (converted with a UserWarning).
             profile: (symkeras) time every kernel of the training step and print the
                 per-kernel table, slowest first, after training.
 
@@ -218,8 +221,6 @@ class Model(GeneratorMethods, ModelIOMixin, Network):
             A History whose `.history` maps 'loss', the metrics and 'val_*' to lists.
         """
         profile = kwargs.pop('profile', False)
-        if 'nb_epoch' in kwargs:
-            epochs = kwargs.pop('nb_epoch')
         if kwargs:
             raise TypeError('fit() got unexpected keyword arguments: %s' % sorted(kwargs))
         if batch_size is None and steps_per_epoch is None:

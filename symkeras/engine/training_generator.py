@@ -15,6 +15,7 @@ from ..callbacks.metric_aliases import MetricLogs
 from ..utils.data_utils import Sequence
 from ..utils.generic_utils import Progbar
 from .utils import to_list, unpack_singleton
+from ..legacy import legacy_support
 
 
 def _batches(source, shuffle=False):
@@ -185,6 +186,7 @@ def predict_generator(model, generator, steps=None, verbose=0):
 class GeneratorMethods:
     """The generator methods of Model (Keras 2.2.4 signatures)."""
 
+    @legacy_support('generator_methods')
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
                       callbacks=None, validation_data=None, validation_steps=None,
                       class_weight=None, max_queue_size=10, workers=1,
@@ -222,6 +224,7 @@ class GeneratorMethods:
                              validation_data, validation_steps, class_weight, shuffle,
                              initial_epoch)
 
+    @legacy_support('generator_methods')
     def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
                            use_multiprocessing=False, verbose=0):
         """Loss (and metrics) over `steps` batches of a generator or Sequence, averaged
@@ -229,6 +232,7 @@ class GeneratorMethods:
         self._check_compiled()
         return evaluate_generator(self, generator, steps, verbose)
 
+    @legacy_support('generator_methods')
     def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1,
                           use_multiprocessing=False, verbose=0):
         """Predictions for `steps` batches of a generator or Sequence, concatenated."""

@@ -4,6 +4,7 @@ from .. import backend as K
 from .. import activations, initializers, regularizers, constraints
 from ..engine.base_layer import Layer, InputSpec
 from .utils import layer_label
+from ..legacy import legacy_support
 
 
 class LeakyReLU(Layer):
@@ -28,6 +29,7 @@ class LeakyReLU(Layer):
         return dict(super().get_config(), alpha=self.alpha)
 
 
+@legacy_support('prelu')
 class PReLU(Layer):
     """Parametric ReLU: `x` for x >= 0, `alpha * x` below, with `alpha` a learned array
     of the input's shape (without the batch axis).

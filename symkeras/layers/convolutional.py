@@ -6,6 +6,7 @@ from ..engine.base_layer import Layer, InputSpec
 from .utils import (layer_label, check_input_shape, normalize_tuple, normalize_padding,
                     argument_errors, output_spatial_shape, place_spatial, spatial_axes,
                     conv_output_length)
+from ..legacy import legacy_support
 
 
 def deconv_output_length(length, stride, kernel_size, padding, output_padding=None,
@@ -122,6 +123,7 @@ class _Conv(Layer):
         return dict(super().get_config(), **config)
 
 
+@legacy_support('conv1d')
 class Conv1D(_Conv):
     """1-D (temporal) convolution: `activation(conv1d(inputs, kernel) + bias)`.
 
@@ -186,6 +188,7 @@ class Conv1D(_Conv):
         return (input_shape[0], length, self.filters)
 
 
+@legacy_support('conv2d')
 class Conv2D(_Conv):
     """2-D convolution: `activation(conv2d(inputs, kernel) + bias)`.
 
@@ -230,6 +233,7 @@ class Conv2D(_Conv):
         return place_spatial(input_shape, self.data_format, rows, cols, self.filters)
 
 
+@legacy_support('conv2d_transpose')
 class Conv2DTranspose(Conv2D):
     """Transposed 2-D convolution ("deconvolution"): the gradient of a Conv2D with respect
     to its input, used to upsample (decoders, GAN generators).

@@ -7,6 +7,7 @@ backend builds the 3-D operations from the 2-D ones."""
 from .. import backend as K
 from .convolutional import _Conv, deconv_output_length
 from .utils import layer_label, check_input_shape, normalize_tuple, conv_output_length
+from ..legacy import legacy_support
 
 
 def volume_axes(data_format):
@@ -46,6 +47,7 @@ def check_static_depth(layer, input_shape):
                                                            layer.data_format))
 
 
+@legacy_support('conv3d')
 class Conv3D(_Conv):
     """3-D convolution over volumes: `activation(conv3d(inputs, kernel) + bias)`.
 

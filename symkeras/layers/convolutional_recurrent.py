@@ -13,6 +13,7 @@ import numpy as np
 from .. import backend as K
 from .. import regularizers
 from ..engine.base_layer import Layer
+from ..legacy import legacy_support
 from .convolutional_recurrent_cells import ConvLSTM2DCell
 from .recurrent import RNN, _RNN_ARGS, _LAYER_ARGS
 from .utils import (layer_label, check_input_shape, argument_errors, output_spatial_shape,
@@ -168,6 +169,7 @@ def _check_keywords(layer, kwargs):
                         % (type(layer).__name__, ', '.join(unknown), ', '.join(valid)))
 
 
+@legacy_support('conv_lstm2d')
 class ConvLSTM2D(ConvRNN2D):
     """Convolutional LSTM (Shi et al., 2015): an LSTM whose input and recurrent
     transformations are convolutions (see ConvLSTM2DCell for the equations).

@@ -6,8 +6,10 @@ from .. import backend as K
 from .. import activations, initializers, regularizers, constraints
 from ..engine.base_layer import Layer, InputSpec
 from .utils import layer_label, check_input_shape, argument_errors
+from ..legacy import legacy_support
 
 
+@legacy_support('dense')
 class Dense(Layer):
     """Fully connected layer: `activation(dot(input, kernel) + bias)` on the last axis.
 
@@ -124,6 +126,7 @@ class Activation(Layer):
         return dict(super().get_config(), **config)
 
 
+@legacy_support('dropout')
 class Dropout(Layer):
     """Set a fraction `rate` of the inputs to 0 during training (scaling the rest by
     1 / (1 - rate)); the identity at test time.

@@ -5,8 +5,10 @@ from .. import backend as K
 from .. import initializers, regularizers, constraints
 from ..engine.base_layer import Layer
 from .utils import layer_label, argument_errors
+from ..legacy import legacy_support
 
 
+@legacy_support('embedding')
 class Embedding(Layer):
     """Turn positive integer indices into dense vectors: (batch, length) ->
     (batch, length, output_dim).

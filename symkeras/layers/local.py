@@ -7,6 +7,7 @@ from .. import activations, initializers, regularizers, constraints
 from ..engine.base_layer import Layer, InputSpec
 from .utils import (layer_label, check_input_shape, normalize_tuple, argument_errors,
                     conv_output_length, place_spatial)
+from ..legacy import legacy_support
 
 
 class _LocallyConnected(Layer):
@@ -127,6 +128,7 @@ class _LocallyConnected(Layer):
         return dict(super().get_config(), **config)
 
 
+@legacy_support('conv1d')
 class LocallyConnected1D(_LocallyConnected):
     """1-D locally connected layer: like Conv1D, but every output step has its own filters.
 
@@ -177,6 +179,7 @@ class LocallyConnected1D(_LocallyConnected):
         return self._base_config()
 
 
+@legacy_support('conv2d')
 class LocallyConnected2D(_LocallyConnected):
     """2-D locally connected layer: like Conv2D, but every output position has its own
     filters.

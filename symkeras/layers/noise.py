@@ -6,6 +6,7 @@ from .. import backend as K
 from ..engine.base_layer import Layer, InputSpec
 from .core import Dropout
 from .utils import layer_label
+from ..legacy import legacy_support
 
 
 def _check_rate(layer, rate):
@@ -15,6 +16,7 @@ def _check_rate(layer, rate):
     return float(rate)
 
 
+@legacy_support('gaussian_noise')
 class GaussianNoise(Layer):
     """Add zero-centred Gaussian noise of standard deviation `stddev` in training.
 
@@ -39,6 +41,7 @@ class GaussianNoise(Layer):
         return dict(super().get_config(), stddev=self.stddev)
 
 
+@legacy_support('dropout')
 class GaussianDropout(Layer):
     """Multiply by Gaussian noise of mean 1 and standard deviation sqrt(rate / (1 - rate))
     in training.
@@ -113,6 +116,7 @@ class AlphaDropout(Layer):
         return dict(super().get_config(), **config)
 
 
+@legacy_support('dropout')
 class SpatialDropout1D(Dropout):
     """Dropout of whole feature maps of (batch, steps, channels): one mask entry per
     sample and channel, shared by all steps.
@@ -130,6 +134,7 @@ class SpatialDropout1D(Dropout):
         return (shape[0], 1, shape[2])
 
 
+@legacy_support('spatial_dropout')
 class SpatialDropout2D(Dropout):
     """Dropout of whole feature maps of an image tensor: one mask entry per sample and
     channel, shared by all rows and cols (adjacent pixels are strongly correlated, so
@@ -155,6 +160,7 @@ class SpatialDropout2D(Dropout):
         return dict(super().get_config(), data_format=self.data_format)
 
 
+@legacy_support('spatial_dropout')
 class SpatialDropout3D(SpatialDropout2D):
     """SpatialDropout2D for 5-D volumes: one mask entry per sample and channel.
 

@@ -3,8 +3,10 @@ from .. import backend as K
 from .. import initializers, regularizers, constraints
 from ..engine.base_layer import Layer, InputSpec
 from .utils import layer_label, argument_errors
+from ..legacy import legacy_support
 
 
+@legacy_support('batch_normalization')
 class BatchNormalization(Layer):
     """Normalize the activations of the previous layer over each batch.
 

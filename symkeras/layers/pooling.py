@@ -7,6 +7,7 @@ from ..engine.base_layer import Layer, InputSpec
 from .utils import (layer_label, check_input_shape, normalize_tuple, normalize_padding,
                     argument_errors, output_spatial_shape, place_spatial, spatial_axes,
                     conv_output_length)
+from ..legacy import legacy_support
 
 
 class _Pooling2D(Layer):
@@ -46,6 +47,7 @@ class _Pooling2D(Layer):
         return dict(super().get_config(), **config)
 
 
+@legacy_support('pooling')
 class MaxPooling2D(_Pooling2D):
     """Max pooling over spatial windows.
 
@@ -59,6 +61,7 @@ class MaxPooling2D(_Pooling2D):
     pool_mode = 'max'
 
 
+@legacy_support('pooling')
 class AveragePooling2D(_Pooling2D):
     """Average pooling over spatial windows (same arguments as MaxPooling2D).
 
@@ -89,6 +92,7 @@ class _GlobalPooling2D(Layer):
         return dict(super().get_config(), data_format=self.data_format)
 
 
+@legacy_support('data_format')
 class GlobalAveragePooling2D(_GlobalPooling2D):
     """Mean over the spatial axes.
 
@@ -100,6 +104,7 @@ class GlobalAveragePooling2D(_GlobalPooling2D):
         return K.mean(inputs, axis=self._spatial())
 
 
+@legacy_support('data_format')
 class GlobalMaxPooling2D(_GlobalPooling2D):
     """Maximum over the spatial axes.
 
@@ -160,6 +165,7 @@ class _Pooling1D(Layer):
         return dict(super().get_config(), **config)
 
 
+@legacy_support('pooling1d')
 class MaxPooling1D(_Pooling1D):
     """Max pooling over windows of steps: (batch, steps, channels) -> (batch, pooled,
     channels).
@@ -175,6 +181,7 @@ class MaxPooling1D(_Pooling1D):
     pool_mode = 'max'
 
 
+@legacy_support('pooling1d')
 class AveragePooling1D(_Pooling1D):
     """Average pooling over windows of steps (same arguments as MaxPooling1D); 'same'
     border windows average only the steps inside the input."""

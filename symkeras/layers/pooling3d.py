@@ -8,6 +8,7 @@ from .convolutional3d import (volume_axes, place_volume, volume_output_shape,
 from .pooling import _GlobalPooling2D
 from .utils import (layer_label, check_input_shape, normalize_tuple, normalize_padding,
                     argument_errors)
+from ..legacy import legacy_support
 
 
 class _Pooling3D(Layer):
@@ -48,6 +49,7 @@ class _Pooling3D(Layer):
         return dict(super().get_config(), **config)
 
 
+@legacy_support('pooling')
 class MaxPooling3D(_Pooling3D):
     """Max pooling over windows of volumes.
 
@@ -69,6 +71,7 @@ class MaxPooling3D(_Pooling3D):
     pool_mode = 'max'
 
 
+@legacy_support('pooling')
 class AveragePooling3D(_Pooling3D):
     """Average pooling over windows of volumes (same arguments as MaxPooling3D).
 
@@ -99,6 +102,7 @@ class _GlobalPooling3D(_GlobalPooling2D):
         return volume_axes(self.data_format)[:3]
 
 
+@legacy_support('data_format')
 class GlobalAveragePooling3D(_GlobalPooling3D):
     """Mean over the depth, rows and cols axes.
 
@@ -114,6 +118,7 @@ class GlobalAveragePooling3D(_GlobalPooling3D):
         return K.mean(inputs, axis=self._spatial())
 
 
+@legacy_support('data_format')
 class GlobalMaxPooling3D(_GlobalPooling3D):
     """Maximum over the depth, rows and cols axes.
 

@@ -18,6 +18,7 @@ from .recurrent_cells import SimpleRNNCell, GRUCell, LSTMCell
 from .recurrent_stacked import StackedRNNCells
 from .recurrent_states import make_state_variables, check_state_batch, state_values
 from .utils import layer_label, check_input_shape
+from ..legacy import legacy_support
 
 _RNN_ARGS = ('return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll')
 _LAYER_ARGS = ('input_shape', 'batch_input_shape', 'batch_size', 'dtype', 'name',
@@ -331,6 +332,7 @@ class _CellRNN(RNN):
         return dict(config, **self._rnn_config())
 
 
+@legacy_support('recurrent')
 class SimpleRNN(_CellRNN):
     """Fully connected recurrence: h_t = activation(x_t . kernel + h_{t-1} .
     recurrent_kernel + bias).
@@ -354,6 +356,7 @@ class SimpleRNN(_CellRNN):
     cell_class = SimpleRNNCell
 
 
+@legacy_support('recurrent')
 class GRU(_CellRNN):
     """Gated recurrent unit (Cho et al., 2014).
 
@@ -375,6 +378,7 @@ class GRU(_CellRNN):
     cell_class = GRUCell
 
 
+@legacy_support('recurrent')
 class LSTM(_CellRNN):
     """Long short-term memory (Hochreiter & Schmidhuber, 1997).
 

@@ -9,6 +9,7 @@ from .. import activations, initializers, regularizers, constraints
 from ..engine.base_layer import Layer, InputSpec
 from .utils import (layer_label, check_input_shape, normalize_tuple, normalize_padding,
                     argument_errors, output_spatial_shape, place_spatial, conv_output_length)
+from ..legacy import legacy_support
 
 
 class _DepthwiseBase(Layer):
@@ -225,6 +226,7 @@ class _SeparableConv(_DepthwiseBase):
         return dict(super().get_config(), **config)
 
 
+@legacy_support('separable_conv2d')
 class SeparableConv2D(_SeparableConv):
     """Depthwise separable 2-D convolution: a depthwise convolution (each input channel
     filtered on its own, `depth_multiplier` times), then a 1x1 convolution mixing the

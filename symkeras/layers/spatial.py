@@ -5,6 +5,7 @@ import numpy as np
 from .. import backend as K
 from ..engine.base_layer import Layer, InputSpec
 from .utils import layer_label, check_input_shape, normalize_tuple, spatial_axes
+from ..legacy import legacy_support
 
 
 def _normalize_pairs(label, value, name):
@@ -60,6 +61,7 @@ class ZeroPadding1D(Layer):
         return dict(super().get_config(), padding=self.padding)
 
 
+@legacy_support('zero_padding2d')
 class ZeroPadding2D(Layer):
     """Add rows and columns of zeros around an image tensor.
 
@@ -134,6 +136,7 @@ class Cropping1D(Layer):
         return dict(super().get_config(), cropping=self.cropping)
 
 
+@legacy_support('data_format')
 class Cropping2D(Layer):
     """Remove rows and columns at the borders of an image tensor.
 
@@ -170,6 +173,7 @@ class Cropping2D(Layer):
         return dict(super().get_config(), **config)
 
 
+@legacy_support('upsampling1d')
 class UpSampling1D(Layer):
     """Repeat each step `size` times: (batch, steps, features) -> (batch, steps * size,
     features).
@@ -201,6 +205,7 @@ class UpSampling1D(Layer):
         return dict(super().get_config(), size=self.size)
 
 
+@legacy_support('data_format')
 class UpSampling2D(Layer):
     """Repeat rows and columns (nearest-neighbour upsampling).
 

@@ -5,6 +5,7 @@ from ..engine.base_layer import Layer, InputSpec
 from .convolutional3d import volume_axes
 from .spatial import _normalize_pair, _grow, _check_crop
 from .utils import layer_label, check_input_shape, normalize_tuple, argument_errors
+from ..legacy import legacy_support
 
 
 def _normalize_triple_pairs(label, value, name):
@@ -20,6 +21,7 @@ def _normalize_triple_pairs(label, value, name):
                          'of 2 ints (all >= 0), received %r' % (label, name, value)) from None
 
 
+@legacy_support('data_format')
 class ZeroPadding3D(Layer):
     """Add zeros around the depth, rows and cols of a volume tensor.
 
@@ -58,6 +60,7 @@ class ZeroPadding3D(Layer):
         return dict(super().get_config(), **config)
 
 
+@legacy_support('data_format')
 class Cropping3D(Layer):
     """Remove cells at the borders of the depth, rows and cols of a volume tensor.
 
@@ -97,6 +100,7 @@ class Cropping3D(Layer):
         return dict(super().get_config(), **config)
 
 
+@legacy_support('data_format')
 class UpSampling3D(Layer):
     """Repeat the depth, rows and cols of a volume (nearest-neighbour upsampling).
 

@@ -239,7 +239,9 @@ def test_unknown_argument_and_bad_units():
 
 
 def test_input_dim_and_input_length_shorthand():
-    model = Sequential([GRU(2, input_dim=3, input_length=4)])
+    with pytest.warns(UserWarning, match='are deprecated in recurrent layers'), \
+            pytest.warns(UserWarning, match=r'GRU\(2, input_shape=\(4, 3\)\)'):
+        model = Sequential([GRU(2, input_dim=3, input_length=4)])
     assert model.input_shape == (None, 4, 3) and model.output_shape == (None, 2)
 
 

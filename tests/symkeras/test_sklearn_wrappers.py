@@ -187,7 +187,8 @@ def test_fit_keyword_arguments_override_sk_params():
 
 def test_legacy_nb_epoch_reaches_fit():
     x, y = blobs([0, 1])
-    history = KerasClassifier(build_classifier, nb_epoch=2, verbose=0).fit(x, y)
+    with pytest.warns(UserWarning, match='epochs=2'):
+        history = KerasClassifier(build_classifier, nb_epoch=2, verbose=0).fit(x, y)
     assert len(history.history['loss']) == 2
 
 
