@@ -6,12 +6,11 @@ layer can convolve a whole sequence's inputs at once: `project` (conv(x, kernel)
 time folded into the batch axis) and `step` (the recurrence: a 'same', stride 1
 convolution of the previous output, as in Keras 2.2.4).
 """
-import numpy as np
 
 from .. import backend as K
 from .. import activations, initializers, regularizers, constraints
 from ..engine.base_layer import Layer
-from .recurrent_cells import _SERIALIZED, _dropout_masks, _value
+from .recurrent_cells import _SERIALIZED, _dropout_masks, lstm_bias_initializer
 from .utils import (layer_label, check_input_shape, normalize_tuple, normalize_padding,
                     argument_errors)
 
@@ -96,15 +95,8 @@ class ConvLSTM2DCell(Layer):
 
     def _bias_initializer(self):
         """The bias initializer, with the forget block set to ones when unit_forget_bias."""
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        filters, base = self.filters, self.bias_initializer
-
-        def forget_bias_one(shape, dtype=None):
-            blocks = [_value(base((filters,), dtype=dtype)), np.ones(filters),
-                      _value(base((2 * filters,), dtype=dtype))]
-            return np.concatenate(blocks).astype(dtype or K.floatx())
-        return forget_bias_one
+        return lstm_bias_initializer(self.bias_initializer, self.filters,
+                                     self.unit_forget_bias)
 
     def build(self, input_shape):
         check_input_shape(self, input_shape, ndim=4)

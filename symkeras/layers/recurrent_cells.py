@@ -21,6 +21,19 @@ def _value(array):
     return K.eval(array) if K.is_tensor(array) else np.asarray(array)
 
 
+def lstm_bias_initializer(base, units, unit_forget_bias):
+    """The bias initializer of an LSTM's four gate blocks (i, f, c, o) of `units` each:
+    `base`, with the forget block set to ones when `unit_forget_bias`."""
+    if not unit_forget_bias:
+        return base
+
+    def forget_bias_one(shape, dtype=None):
+        blocks = [_value(base((units,), dtype=dtype)), np.ones(units),
+                  _value(base((2 * units,), dtype=dtype))]
+        return np.concatenate(blocks).astype(dtype or K.floatx())
+    return forget_bias_one
+
+
 def _dropout_masks(ref, rate, count, training):
     """`count` dropout masks shaped like `ref` (ones outside the training phase)."""
     ones = K.ones_like(ref)
@@ -274,15 +287,7 @@ class LSTMCell(_RecurrentCell):
         self.state_size = (units, units)
 
     def _bias_initializer(self):
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        units, base = self.units, self.bias_initializer
-
-        def forget_bias_one(shape, dtype=None):
-            blocks = [_value(base((units,), dtype=dtype)), np.ones(units),
-                      _value(base((2 * units,), dtype=dtype))]
-            return np.concatenate(blocks).astype(dtype or K.floatx())
-        return forget_bias_one
+        return lstm_bias_initializer(self.bias_initializer, self.units, self.unit_forget_bias)
 
     def step(self, projected, states, training=None):
         """One time step from projected inputs (see `project`): (output, new states)."""
