@@ -6,6 +6,7 @@ undone here (`unbroadcast`), so op gradient rules never think about it.
 from . import builders as B
 from .ir import toposort, constant
 from .ops.base import NotDifferentiable
+from .ops.recurrent import DeferredGrad, has_deferred
 
 
 def unbroadcast(g, shape):
@@ -42,6 +43,11 @@ def gradients(cost, wrt, stabilize=True):
                         f"{cost.dtype}")
     if cost.ndim:
         cost = B.reduce_sum(cost)
+    if has_deferred([cost]):
+        # Loops over a time axis of unknown size: differentiated once unrolled, when a
+        # compiled function knows its inputs' shapes (compiler/lowering.py).
+        return [DeferredGrad(index=i, stabilize=bool(stabilize))(cost, *wrt)
+                for i in range(len(wrt))]
     if stabilize and all(t.op is None for t in wrt):
         cost = _stabilized(cost)
     order, depends = _on_path(cost, wrt)

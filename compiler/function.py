@@ -9,9 +9,12 @@ from . import builders as B
 from .graph import rebuild, graph_variables
 from .provenance import layer_groups
 from .ir import is_tensor, Variable, toposort
+from .lowering import lower
 from .memory import plan_memory
+from .ops.recurrent import has_deferred
 from .rewrite import optimize
 from .schedule import schedule, variable_key
+from .specialized import SpecializedFunction
 
 
 class GraphInfo:
@@ -101,7 +104,8 @@ def describe_nodes(roots, original_roots=()):
 
 def function(inputs, outputs, updates=None, givens=None, name='function', profile=False,
              optimize_graph=True, plan_buffers=True, nan_guard=False):
-    """Compile a graph into a `runtime.CompiledFunction`.
+    """Compile a graph into a `runtime.CompiledFunction` (a `SpecializedFunction`, compiled
+    per input shape, when the graph loops over a time axis of unknown size).
 
     Args:
         inputs: list of placeholder tensors (the arrays the function takes, in order).
@@ -122,6 +126,14 @@ def function(inputs, outputs, updates=None, givens=None, name='function', profil
     updates = _normalize_updates(updates, name)
     replace = {t.id: B.cast(B.as_tensor(v, t), t.dtype) for t, v in (givens or {}).items()}
     roots, _ = rebuild(outputs + [value for _, value in updates], replace)
+    if has_deferred(roots):
+        # Loops over a time axis of unknown size: compiled per input shape, unrolled.
+        def compile_one(inputs, outputs, updates):
+            return function(inputs, outputs, updates, None, name, profile, optimize_graph,
+                            plan_buffers, nan_guard)
+        return SpecializedFunction(compile_one, lower, inputs, roots[:len(outputs)],
+                                   [(var, value) for (var, _), value in
+                                    zip(updates, roots[len(outputs):])], name, nan_guard)
     # Default updates (random states) only of the variables the graph still reads once
     # the givens are folded: a predict function (learning phase 0) advances no dropout.
     folded, _ = optimize(roots, ('canonicalize',))

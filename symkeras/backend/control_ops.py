@@ -3,13 +3,16 @@ helpers: slice, name_scope, is_sparse, to_dense, py_all, py_any, py_sum, py_slic
 
 The loops are unrolled over a static axis, for the reason the recurrent layers are (see
 symkeras/layers/recurrent.py): the compiler sees, fuses and differentiates one static
-graph, with no loop op hiding the body. So the looped axis needs a static size.
+graph, with no loop op hiding the body. `rnn` also runs over a time axis of unknown size:
+its results are then `Recurrent` nodes, unrolled per input shape when a compiled function
+is called (compiler/loops.py); map_fn and foldl/foldr need a static size.
 """
 import contextlib
 
 from compiler import builders as B
+from compiler.loops import recurrent, unroll_steps, unstack_static  # noqa: F401 (re-exported)
 
-from .math_ops import switch, not_equal
+from .math_ops import not_equal
 from .shape_ops import stack
 
 # Python's builtins under the names Keras's backend exports them as (its backend shadows
@@ -18,49 +21,6 @@ py_all = all
 py_any = any
 py_sum = sum
 py_slice = slice
-
-
-def unstack_static(x, axis):
-    """[x indexed at i along `axis` for every i] (static size), cut by halving the axis.
-
-    The gradient of each cut is the piece padded with zeros to its parent's length, and
-    these are summed: cutting every entry out of the whole tensor would cost O(n^2) memory
-    traffic in the backward pass, halving costs O(n log n).
-    """
-    size = x.shape[axis]
-    if size == 0:
-        return []
-    if size == 1:
-        return [B.squeeze(x, axis)]
-    half = size // 2
-    return (unstack_static(B.slice_axis(x, axis, 0, half), axis)
-            + unstack_static(B.slice_axis(x, axis, half, size), axis))
-
-
-def unroll_steps(step_function, step_inputs, states, mask=None, go_backwards=False):
-    """(the output of every step in processing order, the final states).
-
-    `step_function(input, states) -> (output, new_states)` runs once per entry of
-    `step_inputs`; where the bool `mask` (samples, time, ...) is False a step keeps the
-    previous output (zeros before the first) and the previous states. Shared by K.rnn
-    and the RNN layer.
-    """
-    order = range(len(step_inputs))
-    outputs, previous = [], None
-    for t in (reversed(order) if go_backwards else order):
-        output, new_states = step_function(step_inputs[t], states)
-        new_states = list(new_states) if isinstance(new_states, (list, tuple)) \
-            else [new_states]
-        if mask is not None:
-            # (samples, 1, ...), once per step; switch adds the trailing axes it lacks
-            keep = mask[:, t]
-            keep = B.expand_dims(keep, 1) if keep.ndim == 1 else keep
-            previous = B.zeros_like(output) if previous is None else previous
-            output = switch(keep, output, previous)
-            new_states = [switch(keep, new, old) for new, old in zip(new_states, states)]
-        outputs.append(output)
-        states, previous = new_states, output
-    return outputs, states
 
 
 def _time_steps(inputs, input_length):
@@ -94,15 +54,16 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
         unroll=False, input_length=None):
     """Iterate `step_function` over the time axis (axis 1) of `inputs` (Keras 2.2.4).
 
-    The loop is always unrolled (so `unroll` changes nothing), over the static number of
-    time steps. Where `mask` is 0 a step keeps the previous output (zeros before the
-    first) and the previous states.
+    The loop is always unrolled (so `unroll` changes nothing): here over a static number
+    of time steps, else by each compiled function for the number of steps of the inputs
+    it is called with (compiled once per distinct shape). Where `mask` is 0 a step keeps
+    the previous output (zeros before the first) and the previous states.
 
     Args:
         step_function: `(input, states) -> (output, new_states)`: `input` is one time step,
             (samples, ...); `states` the list of current states followed by `constants`;
             `new_states` a list as long as `initial_states`.
-        inputs: tensor (samples, time, ...), at least 3-D, with a static time axis.
+        inputs: tensor (samples, time, ...), at least 3-D.
         initial_states: list of tensors (samples, ...), the states before the first step.
         go_backwards: iterate from the last time step to the first; `outputs` is then in
             processing order (reversed), as in Keras.
@@ -110,16 +71,16 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
             outputs and states), 0 on masked steps.
         constants: list of tensors passed to every step after the states.
         unroll: accepted for compatibility (the loop is always unrolled).
-        input_length: the number of time steps; needed only when the time axis of
-            `inputs` has no static size, and must agree with it otherwise.
+        input_length: the number of time steps, to unroll over it here when the time
+            axis of `inputs` has no static size; must agree with a static one.
 
     Returns:
         (last_output, outputs, new_states): the last step's output (samples, ...), all
         outputs (samples, time, ...) and the final states.
 
     Raises:
-        ValueError: inputs of fewer than 3 dimensions, an unknown number of time steps,
-            or a mask whose shape does not fit the inputs.
+        ValueError: inputs of fewer than 3 dimensions, or a mask whose shape does not
+            fit the inputs.
 
     Example:
         >>> x = K.constant(np.ones((2, 3, 1)))
@@ -132,8 +93,6 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
     if inputs.ndim < 3:
         raise ValueError(f"rnn: expected inputs of at least 3 dimensions (samples, time, "
                          f"...), received shape {inputs.shape}")
-    step_inputs = _time_steps(inputs, input_length)
-    mask = None if mask is None else _rnn_mask(mask, inputs, len(step_inputs))
     constants = list(constants or [])
     learning_phase_flags = []
 
@@ -142,9 +101,19 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
         learning_phase_flags.append(getattr(output, '_uses_learning_phase', False))
         return output, new_states
 
-    outputs, states = unroll_steps(step, step_inputs, list(initial_states), mask,
-                                   go_backwards)
-    last_output, outputs = outputs[-1], stack(outputs, axis=1)
+    if inputs.shape[1] is None and input_length is None:
+        mask = None if mask is None else _rnn_mask(mask, inputs, None)
+        if mask is not None and mask.ndim != 2:
+            raise ValueError(f"rnn: over a time axis of unknown size the mask must be "
+                             f"(samples, time), received shape {mask.shape}")
+        outputs, last_output, states = recurrent(step, inputs, list(initial_states), mask,
+                                                 go_backwards)
+    else:
+        step_inputs = _time_steps(inputs, input_length)
+        mask = None if mask is None else _rnn_mask(mask, inputs, len(step_inputs))
+        outputs, states = unroll_steps(step, step_inputs, list(initial_states), mask,
+                                       go_backwards)
+        last_output, outputs = outputs[-1], stack(outputs, axis=1)
     if py_any(learning_phase_flags):
         last_output._uses_learning_phase = outputs._uses_learning_phase = True
     return last_output, outputs, states

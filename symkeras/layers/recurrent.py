@@ -4,14 +4,17 @@ Why an unrolled graph rather than a symbolic loop (Theano's scan): the compiler 
 fuses and schedules one static graph, and a loop op would hide the step's body from all
 of it (fusion of the gate arithmetic, memory planning, graph inspection, exported
 artifacts). Unrolling writes the step once per time step, so every step is ordinary graph
-and its gradient (backpropagation through time) comes from the usual autodiff. The cost:
-the number of time steps must be static (`input_shape=(timesteps, features)`), and the
-graph grows linearly with it, which suits the fixed-length sequences of the tutorials.
+and its gradient (backpropagation through time) comes from the usual autodiff; the graph
+grows linearly with the number of steps, which suits the sequences of the tutorials.
+With a static number of time steps (`input_shape=(timesteps, features)`) the layer
+unrolls when called; with an unknown one (`input_shape=(None, features)`) it returns
+`Recurrent` nodes, and each compiled function unrolls them for the length of the
+sequences it is called with, compiling once per distinct length (compiler/loops.py).
 """
 import numpy as np
 
 from .. import backend as K
-from ..backend.control_ops import unroll_steps, unstack_static
+from ..backend.control_ops import recurrent, unroll_steps, unstack_static
 from ..engine.base_layer import Layer
 from ..engine.utils import has_arg, to_list
 from .recurrent_cells import SimpleRNNCell, GRUCell, LSTMCell
@@ -131,10 +134,10 @@ class RNN(Layer):
     # ------------------------------------------------------------------ shapes
     def _check_sequence_shape(self, input_shape):
         check_input_shape(self, input_shape, ndim=3)
-        if input_shape[1] is None:
-            raise ValueError('%s: the number of timesteps must be known, received input '
-                             'shape %s; the recurrence is unrolled over the time steps, so '
-                             'give the first layer input_shape=(timesteps, features)'
+        if input_shape[1] is None and self.unroll:
+            raise ValueError('%s: cannot unroll a RNN if the time dimension is undefined '
+                             '(input shape %s): give the first layer input_shape=(timesteps, '
+                             'features), or leave unroll=False'
                              % (layer_label(self), tuple(input_shape)))
 
     def build(self, input_shape):
@@ -251,10 +254,14 @@ class RNN(Layer):
         sequence = self.cell.project(inputs, training) if fast else inputs
         if mask is not None and K.dtype(mask) != 'bool':
             mask = K.not_equal(mask, 0)
-        outputs, states = self._unroll(step, sequence, states, mask)
+        if K.int_shape(sequence)[1] is None:
+            every, last, states = recurrent(step, sequence, states, mask, self.go_backwards)
+            output = every if self.return_sequences else last
+        else:
+            outputs, states = self._unroll(step, sequence, states, mask)
+            output = K.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
         if self.stateful:
             self.add_update(list(zip(self._states, states)), call_inputs)
-        output = K.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
         if _uses_dropout(self.cell):
             output._uses_learning_phase = True
         if self.return_state:
@@ -347,7 +354,8 @@ class SimpleRNN(_CellRNN):
             dropped in training (one mask for all steps).
         return_sequences, return_state, go_backwards, stateful, unroll: as for RNN.
 
-    The timesteps must be static: the graph is unrolled (see the module docstring).
+    The number of timesteps may be unknown (`input_shape=(None, features)`): see the
+    module docstring.
 
     Example:
         >>> model = Sequential([SimpleRNN(16, input_shape=(10, 3)), Dense(1)])
@@ -367,7 +375,8 @@ class GRU(_CellRNN):
         implementation: accepted for compatibility (1 or 2; the same graph).
         Other arguments: as for SimpleRNN.
 
-    The timesteps must be static: the graph is unrolled (see the module docstring).
+    The number of timesteps may be unknown (`input_shape=(None, features)`): see the
+    module docstring.
 
     Example:
         >>> y = GRU(32, return_sequences=True)(Input(shape=(20, 8)))
@@ -389,7 +398,8 @@ class LSTM(_CellRNN):
         implementation: accepted for compatibility (1 or 2; the same graph).
         Other arguments: as for SimpleRNN; return_state gives [output, h, c].
 
-    The timesteps must be static: the graph is unrolled (see the module docstring).
+    The number of timesteps may be unknown (`input_shape=(None, features)`): see the
+    module docstring.
 
     Example:
         >>> model = Sequential([LSTM(32, input_shape=(10, 1)), Dense(1)])

@@ -226,9 +226,10 @@ def test_rnn_with_cells_and_custom_cell():
     np.testing.assert_allclose(out, h, rtol=1e-4, atol=1e-5)
 
 
-def test_unknown_timesteps_raise_clear_error():
-    with pytest.raises(ValueError, match="LSTM 'lstm_1'.*timesteps must be known"):
-        LSTM(2)(Input(shape=(None, 3)))
+def test_unroll_over_unknown_timesteps_raises_keras_error():
+    with pytest.raises(ValueError, match="LSTM 'lstm_1'.*cannot unroll a RNN if the time "
+                                         "dimension is undefined"):
+        LSTM(2, unroll=True)(Input(shape=(None, 3)))
 
 
 def test_unknown_argument_and_bad_units():

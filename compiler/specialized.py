@@ -1,0 +1,102 @@
+"""A compiled function whose graph loops over a time axis of unknown size: compiled once
+per distinct shape of its inputs (less the batch axis), each time with every loop
+unrolled for that shape (compiler/lowering.py), and cached.
+
+Training on sequences of one length compiles once; a new length costs one more compile
+(the kernels come from the disk cache). Everything but the call is read from the
+function compiled for the latest call's shapes.
+"""
+import numpy as np
+
+from .ir import placeholder
+
+
+class SpecializedFunction:
+    """Callable like `runtime.CompiledFunction` (a list of arrays in, a list of arrays
+    out).
+
+    Args:
+        compile: `compile(inputs, outputs, updates)` -> CompiledFunction, for graphs with
+            no loop of unknown length left.
+        lower: `lower(roots, replace)` -> (roots, mapping) (compiler.lowering.lower).
+        inputs, outputs, updates: the graph as `compiler.function` received it (updates
+            a list of (variable, value) pairs; givens already substituted).
+        name: the function's name, for messages.
+    """
+
+    def __init__(self, compile, lower, inputs, outputs, updates, name, nan_guard=False):
+        self._compile_fn, self._lower = compile, lower
+        self.inputs, self.outputs, self.updates = inputs, outputs, updates
+        self.name = name
+        self._compiled = {}
+        self._last = None
+        self._nan_guard = bool(nan_guard)
+        self._profiling = False
+
+    @property
+    def nan_guard(self):
+        """Whether each call checks every computed value for NaN/inf."""
+        return self._nan_guard
+
+    @nan_guard.setter
+    def nan_guard(self, enabled):
+        self._nan_guard = bool(enabled)
+        for function in self._compiled.values():
+            function.nan_guard = self._nan_guard
+
+    def start_profiling(self):
+        """Time every kernel of this and every later specialization."""
+        self._profiling = True
+        for function in self._compiled.values():
+            function.start_profiling()
+
+    def __call__(self, inputs):
+        arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        if len(arrays) != len(self.inputs):
+            raise ValueError(f"function {self.name!r}: expected {len(self.inputs)} input "
+                             f"arrays ({', '.join(x.name for x in self.inputs)}), received "
+                             f"{len(arrays)}")
+        key = tuple(tuple(np.shape(a)[1:]) if _open(x) else None
+                    for x, a in zip(self.inputs, arrays))
+        function = self._compiled.get(key)
+        if function is None:
+            function = self._compiled[key] = self._specialize(key)
+        self._last = function
+        return function(arrays)
+
+    def _specialize(self, key):
+        replace, inputs = {}, []
+        for x, shape in zip(self.inputs, key):
+            if shape is None:
+                inputs.append(x)
+                continue
+            if len(shape) + 1 != x.ndim or any(
+                    d is not None and d != s for d, s in zip(x.shape[1:], shape)):
+                raise ValueError(f"function {self.name!r}: input {x.name!r} expected shape "
+                                 f"{x.shape}, received {(None,) + shape}")
+            fixed = placeholder(x.shape[:1] + shape, x.dtype, x.name)
+            replace[x.id] = fixed
+            inputs.append(fixed)
+        roots, _ = self._lower(list(self.outputs) + [v for _, v in self.updates], replace)
+        outputs, values = roots[:len(self.outputs)], roots[len(self.outputs):]
+        function = self._compile_fn(inputs, outputs,
+                                    [(var, v) for (var, _), v in zip(self.updates, values)])
+        function.nan_guard = self._nan_guard
+        if self._profiling:
+            function.start_profiling()
+        return function
+
+    def __getattr__(self, name):
+        if name.startswith('_'):
+            raise AttributeError(name)
+        if self._last is None:
+            raise AttributeError(
+                f"function {self.name!r} has no {name!r} before its first call: its graph "
+                f"loops over a time axis of unknown size, and it is compiled for the shapes "
+                f"of the inputs of each call")
+        return getattr(self._last, name)
+
+
+def _open(x):
+    """Whether placeholder x has an axis of unknown size after the batch axis."""
+    return any(d is None for d in x.shape[1:])
