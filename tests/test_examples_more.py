@@ -56,3 +56,11 @@ def test_autoencoder_quick():
 def test_lstm_sequences_quick():
     acc = metric(run_quick('lstm_sequences.py'), 'test accuracy')
     assert 0.0 <= acc <= 1.0
+
+
+@pytest.mark.slow
+def test_seq2seq_reverse_quick():
+    """Encoder-decoder LSTMs over Input(shape=(None, n)), greedy decoding step by step."""
+    out = run_quick('seq2seq_reverse.py')
+    assert 'words spelled backwards exactly:' in out
+    assert 0.0 <= metric(out, 'test exact accuracy') <= 1.0
