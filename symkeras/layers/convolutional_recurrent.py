@@ -2,9 +2,10 @@
 ConvLSTM2DCell, is in convolutional_recurrent_cells.py).
 
 An LSTM whose input and recurrent transformations are 2-D convolutions (Shi et al.,
-2015), on the RNN layer's machinery (recurrent.py: the graph unrolled over static time
-steps, stateful states, masks, initial_state). Its states are images, of the size of the
-input convolution's output (the recurrent convolution is 'same' with stride 1).
+2015), on the RNN layer's machinery (recurrent.py: the graph unrolled over the time
+steps, static or known per call; stateful states, masks, initial_state). Its states are
+images, of the size of the input convolution's output (the recurrent convolution is
+'same' with stride 1).
 """
 import inspect
 
@@ -38,7 +39,7 @@ class ConvRNN2D(RNN):
         unroll: must be False (as in Keras 2.2.4; the graph is always unrolled).
 
     Inputs: (batch, timesteps, rows, cols, channels) (channels_first: (batch, timesteps,
-    channels, rows, cols)), timesteps, rows and cols static. Output: (batch, rows', cols',
+    channels, rows, cols)), rows and cols static (timesteps may be None). Output: (batch, rows', cols',
     filters), (batch, timesteps, rows', cols', filters) with return_sequences; return_state
     adds the final states, each (batch, rows', cols', filters). A (batch, timesteps) input
     mask holds outputs and states on masked steps (a mask with more axes, from Masking,
@@ -69,14 +70,13 @@ class ConvRNN2D(RNN):
 
     def _check_sequence_shape(self, input_shape):
         check_input_shape(self, input_shape, ndim=5)
-        sizes = [input_shape[axis] for axis in (1,) + self._space_axes()]
+        sizes = [input_shape[axis] for axis in self._space_axes()]
         if None in sizes:
             raise ValueError(
-                '%s: the number of timesteps, rows and cols must be known, received input '
-                'shape %s (data_format=%s); the recurrence is unrolled over the time steps '
-                'and its states are images of a static size, so give the first layer '
-                'input_shape=(timesteps, rows, cols, channels) (channels first: '
-                '(timesteps, channels, rows, cols))'
+                '%s: the number of rows and cols must be known, received input shape %s '
+                '(data_format=%s); the states are images of a static size, so give the '
+                'first layer input_shape=(timesteps, rows, cols, channels) (channels '
+                'first: (timesteps, channels, rows, cols)); timesteps may be None'
                 % (layer_label(self), tuple(input_shape), self.cell.data_format))
 
     def _state_shapes(self, input_shape):

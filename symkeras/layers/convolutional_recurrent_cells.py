@@ -132,7 +132,9 @@ class ConvLSTM2DCell(Layer):
         """conv(x, kernel) of a step, or of a sequence with time folded into the batch."""
         if K.ndim(x) == 5:
             folded = self._input_conv(K.reshape(x, (-1,) + K.int_shape(x)[2:]), kernel)
-            return K.reshape(folded, (-1, K.int_shape(x)[1]) + K.int_shape(folded)[1:])
+            steps = K.int_shape(x)[1]
+            steps = K.shape(x)[1] if steps is None else steps   # read at run time
+            return K.reshape(folded, (-1, steps) + K.int_shape(folded)[1:])
         return K.conv2d(x, kernel, strides=self.strides, padding=self.padding,
                         data_format=self.data_format, dilation_rate=self.dilation_rate)
 

@@ -3,6 +3,7 @@
 import dataclasses
 
 from compiler.ir import Variable
+from compiler.specialized import SpecializedFunction
 from runtime import artifact
 from runtime.function import CALL_LOCK
 
@@ -33,7 +34,9 @@ def export_model(model, path):
         path: destination file (written atomically).
 
     Raises:
-        ValueError: the model has stateful layers (their updates cannot be exported).
+        ValueError: the model has stateful layers (their updates cannot be exported), or
+            loops over a time axis of unknown size (an artifact holds one plan, for one
+            input shape).
 
     Example:
         >>> model.export('mnist.skx')
@@ -41,6 +44,13 @@ def export_model(model, path):
     """
     model._make_predict_function()
     function = model.predict_function
+    if isinstance(function, SpecializedFunction):
+        raise ValueError("export: model '%s' loops over a time axis of unknown size "
+                         "(input shapes %s), and its predict function is compiled per input "
+                         "shape; an artifact holds one compiled plan: build the model on "
+                         "inputs with a static number of time steps (same layers, "
+                         "set_weights) and export that"
+                         % (model.name, ', '.join(str(x.shape) for x in model.inputs)))
     plan = _without_random_state_updates(function)
     if plan.updates:
         raise ValueError("export: model '%s' has stateful layers whose state the predict "

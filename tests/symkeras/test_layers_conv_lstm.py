@@ -313,9 +313,9 @@ def test_json_and_save_load_round_trips(tmp_path):
 def test_errors_name_the_layer_and_shapes():
     with pytest.raises(ValueError, match=r"ConvLSTM2D 'c1'.*5 dimensions.*\(None, 4, 5, 2\)"):
         ConvLSTM2D(2, 3, name='c1')(Input(shape=(4, 5, 2)))
-    with pytest.raises(ValueError, match=r"'c2'.*timesteps, rows and cols must be known.*"
-                                         r"\(None, None, 5, 6, 2\)"):
-        ConvLSTM2D(2, 3, name='c2')(Input(shape=(None, 5, 6, 2)))
+    with pytest.raises(ValueError, match=r"'c2'.*rows and cols must be known.*"
+                                         r"\(None, 4, 5, None, 2\)"):
+        ConvLSTM2D(2, 3, name='c2')(Input(shape=(4, 5, None, 2)))
     with pytest.raises(ValueError, match=r"'c3'.*\(None, 4, None, 6, 2\)"):
         ConvLSTM2D(2, 3, name='c3')(Input(shape=(4, None, 6, 2)))
     with pytest.raises(ValueError, match=r"'c4'.*window \(5, 5\).*does not fit"):
@@ -343,3 +343,19 @@ def test_argument_errors():
         ConvLSTM2D(0, 3)
     with pytest.raises(ValueError, match="ConvLSTM2DCell 'cell_x'.*kernel_size"):
         ConvLSTM2DCell(2, (1, 2, 3), name='cell_x')
+
+
+def test_unknown_timesteps_match_the_static_layer():
+    def make(steps):
+        model = Sequential([ConvLSTM2D(2, 3, padding='same', input_shape=(steps, 4, 5, 1))])
+        model.compile('sgd', 'mse')
+        return model
+    loose, fixed = make(None), make(3)
+    fixed.set_weights(loose.get_weights())
+    data = np.random.RandomState(5).rand(2, 3, 4, 5, 1).astype('float32')
+    np.testing.assert_allclose(loose.predict(data), fixed.predict(data), rtol=1e-6,
+                               atol=1e-7)
+    target = np.zeros((2, 4, 5, 2), 'float32')
+    assert loose.train_on_batch(data, target) == pytest.approx(
+        fixed.train_on_batch(data, target), rel=1e-6)
+    assert loose.predict(data[:, :2]).shape == (2, 4, 5, 2)

@@ -163,3 +163,11 @@ def test_step_changing_a_state_shape_is_refused_at_build_time():
     with pytest.raises(ValueError, match=r'rnn: state 0 enters the step as float32 '
                                          r'\(None, 2\) and leaves it as float32 \(None, 4\)'):
         K.rnn(lambda i, s: (i, [K.concatenate([s[0], s[0]])]), x, [K.zeros_like(x[:, 0])])
+
+
+def test_export_refuses_a_model_over_unknown_lengths(tmp_path):
+    model = Sequential([LSTM(2, input_shape=(None, 3))])
+    with pytest.raises(ValueError, match=r"export: model .* unknown size \(input shapes "
+                                         r"\(None, None, 3\)\).*static number of time"):
+        model.export(str(tmp_path / 'model.skx'))
+    assert not (tmp_path / 'model.skx').exists()
