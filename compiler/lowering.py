@@ -20,12 +20,18 @@ from .ops.recurrent import DeferredGrad, Recurrent
 from .ops.reduce import Shape
 
 
+class UnknownSteps(ValueError):
+    """A loop's number of time steps is still unknown after the inputs' shapes were
+    substituted (it comes from an axis left open, e.g. the batch axis)."""
+
+
 def lower(roots, replace=None):
     """(new roots, {old id: new tensor}): `roots` with `replace` ({tensor id: tensor})
     substituted and every Recurrent / DeferredGrad node replaced by ordinary graph.
 
     Raises:
-        ValueError: a loop's time axis still has no static size.
+        compiler.lowering.UnknownSteps: a loop's time axis still has no static size
+            (a ValueError).
     """
     loops, grads = {}, {}
 
@@ -43,7 +49,7 @@ def _unrolled(node, loops):
     op = node.op
     sequence, states, mask, captured = op.split(node.inputs)
     if sequence.shape[1] is None:
-        raise ValueError(f"{node.name!r}: the number of time steps of a loop must be known "
+        raise UnknownSteps(f"{node.name!r}: the number of time steps of a loop must be known "
                          f"when its function is compiled; its sequence has shape "
                          f"{sequence.shape} for the inputs given")
     key = (id(op.step), op.go_backwards) + tuple(i.id for i in node.inputs)

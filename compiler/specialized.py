@@ -1,6 +1,7 @@
 """A compiled function whose graph loops over a time axis of unknown size: compiled once
 per distinct shape of its inputs (less the batch axis), each time with every loop
-unrolled for that shape (compiler/lowering.py), and cached.
+unrolled for that shape (compiler/lowering.py), and cached. A loop over the batch axis
+itself (`K.map_fn` over the samples) makes it compile per batch size too.
 
 Training on sequences of one length compiles once; a new length costs one more compile
 (the kernels come from the disk cache). Everything but the call is read from the
@@ -9,6 +10,7 @@ function compiled for the latest call's shapes.
 import numpy as np
 
 from .ir import placeholder
+from .lowering import UnknownSteps
 
 
 class SpecializedFunction:
@@ -32,6 +34,7 @@ class SpecializedFunction:
         self._last = None
         self._nan_guard = bool(nan_guard)
         self._profiling = False
+        self._batch_too = False    # a loop runs over a batch axis: key on it as well
 
     @property
     def nan_guard(self):
@@ -56,13 +59,27 @@ class SpecializedFunction:
             raise ValueError(f"function {self.name!r}: expected {len(self.inputs)} input "
                              f"arrays ({', '.join(x.name for x in self.inputs)}), received "
                              f"{len(arrays)}")
-        key = tuple(tuple(np.shape(a)[1:]) if _open(x) else None
-                    for x, a in zip(self.inputs, arrays))
-        function = self._compiled.get(key)
+        function = self._compiled.get(self._key(arrays))
         if function is None:
-            function = self._compiled[key] = self._specialize(key)
+            try:
+                function = self._specialize(self._key(arrays))
+            except UnknownSteps:
+                if self._batch_too:
+                    raise
+                self._batch_too = True
+                function = self._specialize(self._key(arrays))
+            self._compiled[self._key(arrays)] = function
         self._last = function
         return function(arrays)
+
+    def _key(self, arrays):
+        """Per input: None (its placeholder's shape is static after the batch axis), else
+        the array's shape, its batch axis as None unless loops run over batch axes."""
+        if self._batch_too:
+            return tuple(tuple(np.shape(a)) if _open(x, True) else None
+                         for x, a in zip(self.inputs, arrays))
+        return tuple(x.shape[:1] + tuple(np.shape(a)[1:]) if _open(x) else None
+                     for x, a in zip(self.inputs, arrays))
 
     def _specialize(self, key):
         replace, inputs = {}, []
@@ -70,11 +87,12 @@ class SpecializedFunction:
             if shape is None:
                 inputs.append(x)
                 continue
-            if len(shape) + 1 != x.ndim or any(
-                    d is not None and d != s for d, s in zip(x.shape[1:], shape)):
+            if len(shape) != x.ndim or any(
+                    d is not None and s is not None and d != s
+                    for d, s in zip(x.shape, shape)):
                 raise ValueError(f"function {self.name!r}: input {x.name!r} expected shape "
-                                 f"{x.shape}, received {(None,) + shape}")
-            fixed = placeholder(x.shape[:1] + shape, x.dtype, x.name)
+                                 f"{x.shape}, received {(None,) + tuple(shape[1:])}")
+            fixed = placeholder(shape, x.dtype, x.name)
             replace[x.id] = fixed
             inputs.append(fixed)
         roots, _ = self._lower(list(self.outputs) + [v for _, v in self.updates], replace)
@@ -97,6 +115,7 @@ class SpecializedFunction:
         return getattr(self._last, name)
 
 
-def _open(x):
-    """Whether placeholder x has an axis of unknown size after the batch axis."""
-    return any(d is None for d in x.shape[1:])
+def _open(x, batch_too=False):
+    """Whether placeholder x has an axis of unknown size (after the batch axis, unless
+    `batch_too`)."""
+    return any(d is None for d in x.shape[0 if batch_too else 1:])

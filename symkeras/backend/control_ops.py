@@ -3,9 +3,9 @@ helpers: slice, name_scope, is_sparse, to_dense, py_all, py_any, py_sum, py_slic
 
 The loops are unrolled over a static axis, for the reason the recurrent layers are (see
 symkeras/layers/recurrent.py): the compiler sees, fuses and differentiates one static
-graph, with no loop op hiding the body. `rnn` also runs over a time axis of unknown size:
-its results are then `Recurrent` nodes, unrolled per input shape when a compiled function
-is called (compiler/loops.py); map_fn and foldl/foldr need a static size.
+graph, with no loop op hiding the body. Over an axis of unknown size the loops trace
+their step once: the results are `Recurrent` nodes, unrolled per input shape when a
+compiled function is called (compiler/loops.py).
 """
 import contextlib
 
@@ -123,18 +123,38 @@ def _leading_entries(name, elems):
     """elems (a tensor with a static first axis) cut into its entries along axis 0."""
     elems = B.as_tensor(elems)
     if elems.ndim == 0 or elems.shape[0] is None:
-        raise ValueError(f"{name}: expected elems with a static first axis (the loop is "
-                         f"unrolled), received shape {elems.shape}")
+        raise ValueError(f"{name}: expected elems with at least one axis, received shape "
+                         f"{elems.shape}")
     return unstack_static(elems, 0)
+
+
+def _over_unknown_axis(elems):
+    """Whether `elems` has a first axis of unknown size (looped by a Recurrent node)."""
+    return elems.ndim > 0 and elems.shape[0] is None
+
+
+def _entry_loop(name, step, elems, states, go_backwards=False):
+    """(all step outputs, last output, final states) of `step(entry, states)` over the
+    first axis of `elems`, of unknown size: a batch of one sequence for `recurrent`."""
+    def wrapped(x, current):
+        output, new_states = step(B.squeeze(x, 0), current)
+        return B.expand_dims(B.as_tensor(output), 0), new_states
+    try:
+        return recurrent(wrapped, B.expand_dims(elems, 0), states, None, go_backwards)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
 
 
 def map_fn(fn, elems, name=None, dtype=None):
     """`fn` applied to each entry of `elems` along its first axis, the results stacked.
 
+    Over a first axis of static size the loop is unrolled here; over one of unknown size
+    (the batch axis, say) each compiled function unrolls it for its inputs' shape.
+
     Args:
-        fn: a function of one tensor (an entry, elems.shape[1:]) returning a tensor, or a
-            list/tuple of tensors.
-        elems: tensor whose first axis has a static size (the loop is unrolled).
+        fn: a function of one tensor (an entry, elems.shape[1:]) returning a tensor, or
+            (over a static axis) a list/tuple of tensors.
+        elems: tensor of at least one dimension.
         name: unused (Keras compatibility).
         dtype: unused: as with Keras's Theano backend, the result has fn's dtype.
 
@@ -143,12 +163,23 @@ def map_fn(fn, elems, name=None, dtype=None):
         several tensors.
 
     Raises:
-        ValueError: the first axis of `elems` has no static size, or is empty.
+        ValueError: `elems` is 0-d or (static) empty; fn returns several tensors over an
+            axis of unknown size.
 
     Example:
         >>> K.eval(K.map_fn(lambda row: K.sum(row), K.constant([[1., 2.], [3., 4.]])))
         array([3., 7.], dtype=float32)
     """
+    elems = B.as_tensor(elems)
+    if _over_unknown_axis(elems):
+        def step(entry, states):
+            result = fn(entry)
+            if isinstance(result, (list, tuple)):
+                raise ValueError("over a first axis of unknown size fn must return one "
+                                 "tensor, not a list")
+            return result, []
+        every, _, _ = _entry_loop('map_fn', step, elems, [])
+        return B.squeeze(every, 0)
     entries = _leading_entries('map_fn', elems)
     if not entries:
         raise ValueError(f"map_fn: expected elems with at least one entry, received shape "
@@ -173,12 +204,31 @@ def _fold(name, fn, entries, initializer):
     return accumulator
 
 
+def _fold_unknown(name, fn, elems, initializer, backwards):
+    """The fold over a first axis of unknown size (a Recurrent loop whose state is the
+    accumulator)."""
+    if initializer is None:
+        first = -1 if backwards else 0
+        initializer = elems[first]
+        elems = elems[:-1] if backwards else elems[1:]
+
+    def step(entry, states):
+        accumulator = B.as_tensor(fn(states[0], entry))
+        return accumulator, [accumulator]
+    _, _, (accumulator,) = _entry_loop(name, step, elems, [B.as_tensor(initializer)],
+                                       backwards)
+    return accumulator
+
+
 def foldl(fn, elems, initializer=None, name=None):
     """Reduce `elems` along its first axis from left to right: acc = fn(acc, elems[i]).
 
+    Over a first axis of unknown size the loop is unrolled by each compiled function for
+    its inputs' shape (at least one entry, or two without an initializer).
+
     Args:
         fn: a function (accumulator, entry) -> new accumulator.
-        elems: tensor whose first axis has a static size (the loop is unrolled).
+        elems: tensor of at least one dimension.
         initializer: the first accumulator (None: elems[0], and the fold starts at
             elems[1]).
         name: unused (Keras compatibility).
@@ -187,21 +237,26 @@ def foldl(fn, elems, initializer=None, name=None):
         The last accumulator (the type and shape of `initializer`).
 
     Raises:
-        ValueError: the first axis of `elems` has no static size.
+        ValueError: `elems` is 0-d.
 
     Example:
         >>> K.eval(K.foldl(lambda acc, x: acc * 10 + x, K.constant([1., 2., 3.])))
         array(123., dtype=float32)
     """
+    elems = B.as_tensor(elems)
+    if _over_unknown_axis(elems):
+        return _fold_unknown('foldl', fn, elems, initializer, False)
     return _fold('foldl', fn, _leading_entries('foldl', elems), initializer)
 
 
 def foldr(fn, elems, initializer=None, name=None):
     """Reduce `elems` along its first axis from right to left: acc = fn(acc, elems[i]).
 
+    Over a first axis of unknown size, as `foldl`.
+
     Args:
         fn: a function (accumulator, entry) -> new accumulator.
-        elems: tensor whose first axis has a static size (the loop is unrolled).
+        elems: tensor of at least one dimension.
         initializer: the first accumulator (None: elems[-1], and the fold starts at
             elems[-2]).
         name: unused (Keras compatibility).
@@ -210,12 +265,15 @@ def foldr(fn, elems, initializer=None, name=None):
         The last accumulator (the type and shape of `initializer`).
 
     Raises:
-        ValueError: the first axis of `elems` has no static size.
+        ValueError: `elems` is 0-d.
 
     Example:
         >>> K.eval(K.foldr(lambda acc, x: acc * 10 + x, K.constant([1., 2., 3.])))
         array(321., dtype=float32)
     """
+    elems = B.as_tensor(elems)
+    if _over_unknown_axis(elems):
+        return _fold_unknown('foldr', fn, elems, initializer, True)
     return _fold('foldr', fn, _leading_entries('foldr', elems)[::-1], initializer)
 
 

@@ -171,3 +171,46 @@ def test_export_refuses_a_model_over_unknown_lengths(tmp_path):
                                          r"\(None, None, 3\)\).*static number of time"):
         model.export(str(tmp_path / 'model.skx'))
     assert not (tmp_path / 'model.skx').exists()
+
+
+def test_map_fn_and_folds_over_the_batch_axis_compile_per_batch_size():
+    x = K.placeholder(shape=(None, 3))
+    mapped = K.map_fn(lambda row: K.sum(row * row), x)
+    left = K.foldl(lambda acc, row: acc * 2.0 + row, x)
+    right = K.foldr(lambda acc, row: acc * 0.5 + row, x, initializer=K.zeros((3,)))
+    f = K.function([x], [mapped, left, right])
+    for rows in (4, 2, 4):
+        values = RNG.randn(rows, 3).astype('float32')
+        expected_left, expected_right = values[0], np.zeros(3)
+        for row in values[1:]:
+            expected_left = expected_left * 2.0 + row
+        for row in values[::-1]:
+            expected_right = expected_right * 0.5 + row
+        got = f([values])
+        np.testing.assert_allclose(got[0], (values ** 2).sum(1), rtol=1e-5)
+        np.testing.assert_allclose(got[1], expected_left, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(got[2], expected_right, rtol=1e-5, atol=1e-6)
+    assert len(f._compiled) == 2
+
+
+def test_map_fn_over_samples_in_a_model_trains_like_the_vectorized_form():
+    from symkeras.layers import Lambda
+
+    def make(per_sample):
+        scale = ((lambda t: K.map_fn(lambda row: row * K.sum(row), t)) if per_sample else
+                 (lambda t: t * K.sum(t, axis=1, keepdims=True)))
+        model = Sequential([Dense(4, input_shape=(3,)), Lambda(scale), Dense(1)])
+        model.compile('sgd', 'mse')
+        return model
+    looped, vectorized = make(True), make(False)
+    vectorized.set_weights(looped.get_weights())
+    x, y = RNG.rand(10, 3).astype('float32'), RNG.rand(10, 1).astype('float32')
+    a = looped.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0).history['loss']
+    b = vectorized.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0).history['loss']
+    np.testing.assert_allclose(a, b, rtol=1e-5)
+
+
+def test_map_fn_with_several_results_needs_a_static_axis():
+    with pytest.raises(ValueError, match='map_fn: over a first axis of unknown size fn must '
+                                         'return one tensor'):
+        K.map_fn(lambda row: [row, row], K.placeholder(shape=(None, 3)))
