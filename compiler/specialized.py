@@ -37,6 +37,12 @@ class SpecializedFunction:
         self._batch_too = False    # a loop runs over a batch axis: key on it as well
 
     @property
+    def compiled_shapes(self):
+        """The input shapes compiled so far, one tuple per input (None: the input's shape
+        is static; None entries: the axes left open, the batch)."""
+        return list(self._compiled)
+
+    @property
     def nan_guard(self):
         """Whether each call checks every computed value for NaN/inf."""
         return self._nan_guard
