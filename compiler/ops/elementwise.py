@@ -123,7 +123,7 @@ And = _binary('And', 'x0 and x1', np.logical_and, out_dtype='bool')
 Or = _binary('Or', 'x0 or x1', np.logical_or, out_dtype='bool')
 
 Neg = _unary('Neg', '-x0', np.negative, lambda x, out, g: B.neg(g))
-Exp = _unary('Exp', 'math.exp(x0)', np.exp, lambda x, out, g: g * out)
+Exp = _unary('Exp', 'vm.exp(x0)', np.exp, lambda x, out, g: g * out)
 Log = _unary('Log', 'math.log(x0)', np.log, lambda x, out, g: g / x)
 Log1p = _unary('Log1p', 'math.log1p(x0)', np.log1p, lambda x, out, g: g / (x + 1))
 Expm1 = _unary('Expm1', 'math.expm1(x0)', np.expm1, lambda x, out, g: g * (out + 1))
@@ -131,12 +131,10 @@ Sqrt = _unary('Sqrt', 'math.sqrt(x0)', np.sqrt, lambda x, out, g: g / (out * 2))
 Abs = _unary('Abs', 'abs(x0)', np.abs, lambda x, out, g: g * B.sign(x))
 Sign = _unary('Sign', '(1 if x0 > 0 else (-1 if x0 < 0 else 0))', np.sign,
               lambda x, out, g: None)
-Tanh = _unary('Tanh', 'math.tanh(x0)', np.tanh, lambda x, out, g: g * (1 - out * out))
+Tanh = _unary('Tanh', 'vm.tanh(x0)', np.tanh, lambda x, out, g: g * (1 - out * out))
 Sin = _unary('Sin', 'math.sin(x0)', np.sin, lambda x, out, g: g * B.cos(x))
 Cos = _unary('Cos', 'math.cos(x0)', np.cos, lambda x, out, g: -(g * B.sin(x)))
-Sigmoid = _unary('Sigmoid',
-                 '(1.0 / (1.0 + math.exp(-x0)) if x0 >= 0 '
-                 'else math.exp(x0) / (1.0 + math.exp(x0)))',
+Sigmoid = _unary('Sigmoid', 'vm.sigmoid(x0)',
                  lambda x: np.exp(-np.logaddexp(0, -x)),
                  lambda x, out, g: g * out * (1 - out))
 Relu = _unary('Relu', '(x0 if x0 > 0 else 0)', lambda x: np.maximum(x, 0),

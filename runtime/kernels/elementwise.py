@@ -42,10 +42,12 @@ TASK_SIZE = 1 << 16
 _THREADS = __name__.rsplit('.', 1)[0] + '.threads'
 
 
-# The scalar expressions call math.exp, math.log, ...: compiled, those follow the numpy
+# The scalar expressions call math.log, math.sqrt, ...: compiled, those follow the numpy
 # error model (log(-1) is NaN); run as Python (NUMBA_DISABLE_JIT=1) math's would raise, so
-# there numpy's functions of the same names stand in.
-MATH_IMPORT = 'import numpy as math' if numba.config.DISABLE_JIT else 'import math'
+# there numpy's functions of the same names stand in. exp, tanh and sigmoid are vm's
+# (vmath.py: vectorizable on float32).
+MATH_IMPORT = ('import numpy as math' if numba.config.DISABLE_JIT else 'import math') + \
+    f"\nimport {__name__.rsplit('.', 1)[0]}.vmath as vm"
 
 
 def cache_dir():
