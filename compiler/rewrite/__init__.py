@@ -50,7 +50,7 @@ def optimize(roots, passes=PASS_ORDER):
 
 
 # The rule modules register themselves into RULES when imported: this list is all of them.
-from . import canonicalize, simplify, specialize, stabilize  # noqa: E402,F401
+from . import canonicalize, products, simplify, slices, specialize, stabilize  # noqa: E402,F401,E501
 from .dce import eliminate_dead_code  # noqa: E402
 from .epilogue import fuse_epilogues  # noqa: E402
 from .fuse import fuse_elementwise  # noqa: E402

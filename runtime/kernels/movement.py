@@ -1,8 +1,9 @@
 """Layout kernels: reshape, reshape_like, transpose, broadcast_like, concat, slice, pad,
 crop.
 
-These move or relabel data. Views (reshape) are numpy metadata changes; copies run in
-small Numba kernels (block copies). Aliasing, for the memory planner:
+These move or relabel data. Views (reshape) are numpy metadata changes; copies are
+numpy's (C loops over contiguous runs) or small Numba kernels (transpose). Aliasing, for
+the memory planner:
 `reshape` and `reshape_like` return a view of their input when its layout allows;
 every other kernel here returns a new C-contiguous array.
 """
@@ -25,30 +26,16 @@ def _axis(axis, ndim, op):
 
 
 @numba.njit(cache=True)
-def _copy_into(dst, src, offset):
-    """dst[:, offset:offset + n, :] = src for 3-D (before, axis, after) views."""
-    for i in range(src.shape[0]):
-        for j in range(src.shape[1]):
-            for k in range(src.shape[2]):
-                dst[i, offset + j, k] = src[i, j, k]
-
-
-@numba.njit(cache=True)
 def _transpose_copy(x, perm):
     return np.transpose(x, perm).copy()        # always a new buffer (planner relies on it)
 
 
-def _as3(array, axis):
-    """A C-contiguous array viewed as (cells before axis, axis, cells after axis)."""
-    before = int(np.prod(array.shape[:axis], dtype=np.int64))
-    after = int(np.prod(array.shape[axis + 1:], dtype=np.int64))
-    return np.ascontiguousarray(array).reshape(before, array.shape[axis], after)
-
-
 def _place(out, src, axis, offset):
-    """Copy src into out at `offset` along `axis` with the jitted block copy."""
+    """Copy src into out at `offset` along `axis` (numpy's strided copy: a jitted
+    per-element copy with its 3-D view set-up cost 28-60 us for a (64, 128) block placed
+    in a (64, 512) matrix, numpy ~2 us)."""
     if src.size:
-        _copy_into(_as3(out, axis), _as3(src, axis), offset)
+        out[_index(out.ndim, axis, offset, offset + src.shape[axis])] = src
 
 
 @register('reshape')
@@ -137,14 +124,7 @@ def kernel_concat(axis):
                a.shape[axis_ + 1:] != first[axis_ + 1:] for a in arrays):
             raise ValueError(f"concat: inputs must have the same shape except along axis "
                              f"{axis}, received {[a.shape for a in arrays]}")
-        shape = list(first)
-        shape[axis_] = sum(a.shape[axis_] for a in arrays)
-        out = np.empty(shape, arrays[0].dtype)
-        offset = 0
-        for array in arrays:
-            _place(out, array, axis_, offset)
-            offset += array.shape[axis_]
-        return out
+        return np.concatenate(arrays, axis=axis_)      # a new C-contiguous array
     return run
 
 
@@ -267,8 +247,7 @@ def kernel_crop(crops):
                 shape[axis] -= before + after
                 kept = np.empty(shape, x.dtype)
                 if kept.size:
-                    source = _as3(out, axis)[:, before:out.shape[axis] - after, :]
-                    _copy_into(_as3(kept, axis), source, 0)
+                    kept[...] = out[_index(out.ndim, axis, before, out.shape[axis] - after)]
                 out = kept
         return out
     return run

@@ -1,0 +1,81 @@
+"""Joining the gradients of slices that tile an axis.
+
+Autodiff gives each slice of a tensor its own gradient, zeros of the whole tensor's shape
+with the slice's gradient placed in (`SliceGrad`), and sums them. When the slices tile the
+axis (an LSTM's four gates cut from one product, the halves `unstack_static` cuts a
+sequence into), that sum is the concatenation of the slices' gradients: one copy instead
+of a zero-filled tensor per slice and a sum over all of them. Measured on an LSTM(128)
+over 32 steps, batch 64: 190 SliceGrad steps and their sums, ~3.5 ms of a ~26 ms step.
+"""
+from .. import builders as B
+from . import register
+from .patterns import is_op, same_type
+
+MAX_TERMS = 64
+
+
+def _terms(node):
+    """The leaves of the tree of Adds rooted at `node` whose inner Adds all have node's
+    static type (no broadcasting inside)."""
+    leaves, pending = [], [node]
+    while pending:
+        current = pending.pop()
+        if is_op(current, 'Add') and same_type(current, node) and \
+                len(leaves) + len(pending) < MAX_TERMS:
+            pending.extend(reversed(current.inputs))
+        else:
+            leaves.append(current)
+    return leaves
+
+
+def _span(node):
+    """(start, stop) of a SliceGrad over a static axis, step 1, static bounds; else None."""
+    op = node.op
+    if op.size is None or op.step != 1 or op.start is None or op.start < 0:
+        return None
+    if op.drop_axis:
+        return (op.start, op.start + 1) if op.start < op.size else None
+    stop = op.size if op.stop is None else min(op.stop, op.size)
+    return (op.start, stop) if op.stop is None or op.stop >= 0 else None
+
+
+def _tiling(slices, size):
+    """The slices sorted by start when they cover [0, size) exactly once, else None."""
+    ordered = sorted(slices, key=lambda item: item[0])
+    position = 0
+    for start, stop, _ in ordered:
+        if start != position or stop <= start:
+            return None
+        position = stop
+    return ordered if position == size else None
+
+
+@register('canonicalize')
+def join_slice_gradients(node):
+    """SliceGrad(g_1) + ... + SliceGrad(g_k) (+ other terms), the slices tiling their axis
+    -> concat(g_1, ..., g_k) (+ the other terms)."""
+    if not is_op(node, 'Add'):
+        return None
+    terms = _terms(node)
+    groups = {}
+    for term in terms:
+        if is_op(term, 'SliceGrad') and same_type(term, node):
+            span = _span(term)
+            if span is not None:
+                op = term.op
+                groups.setdefault((op.axis, op.drop_axis, op.size), []).append(
+                    span + (term,))
+    for (axis, drop_axis, size), slices in groups.items():
+        ordered = _tiling(slices, size) if len(slices) > 1 else None
+        if ordered is None:
+            continue
+        pieces = [B.expand_dims(t.inputs[0], axis) if drop_axis else t.inputs[0]
+                  for _, _, t in ordered]
+        joined = B.concat(pieces, axis)
+        used = {t.id for _, _, t in ordered}
+        result = joined
+        for term in terms:
+            if term.id not in used:
+                result = result + term
+        return result if same_type(result, node) else None
+    return None
