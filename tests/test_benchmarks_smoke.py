@@ -80,3 +80,18 @@ def test_interference_times_a_row_alone_and_beside_a_load():
     assert done.returncode == 0, done.stderr
     assert re.search(r'symkeras +alone +[0-9.]+ ms \(p90 +[0-9.]+\) +beside the load +'
                      r'[0-9.]+ ms \(p90 +[0-9.]+\) +ratio [0-9.]+', done.stdout), done.stdout
+
+
+def test_lstm_step_times_symkeras_and_skips_missing_peers(tmp_path):
+    fake = tmp_path / 'no_peers'
+    fake.mkdir()
+    for name in ('torch', 'jax'):
+        (fake / f'{name}.py').write_text(f"raise ImportError('{name} hidden by the test')\n")
+    command = [sys.executable, os.path.join(BENCHMARKS, 'lstm_step.py'), '--rounds', '1',
+               '--steps', '2', '--timesteps', '3', '--units', '4', '--unknown-length']
+    done = subprocess.run(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(fake)),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r'round 1 symkeras +[0-9.]+ ms', done.stdout), done.stdout
+    assert "round 1 torch     {'skipped'" in done.stdout
+    assert 'medians (ms): symkeras' in done.stdout
