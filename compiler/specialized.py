@@ -4,13 +4,21 @@ unrolled for that shape (compiler/lowering.py), and cached. A loop over the batc
 itself (`K.map_fn` over the samples) makes it compile per batch size too.
 
 Training on sequences of one length compiles once; a new length costs one more compile
-(the kernels come from the disk cache). Everything but the call is read from the
-function compiled for the latest call's shapes.
+(the kernels come from the disk cache: 0.2-0.6 s for an LSTM model here). Everything but
+the call is read from the function compiled for the latest call's shapes. At most
+MAX_SHAPES compiled functions are kept (the oldest goes first), and a warning says when
+a function has been compiled for WARN_SHAPES shapes: sequences padded to a few lengths
+(buckets) compile a few times, sequences of every length compile at every new length.
 """
+import warnings
+
 import numpy as np
 
 from .ir import placeholder
 from .lowering import UnknownSteps
+
+MAX_SHAPES = 64
+WARN_SHAPES = 16
 
 
 class SpecializedFunction:
@@ -35,6 +43,7 @@ class SpecializedFunction:
         self._nan_guard = bool(nan_guard)
         self._profiling = False
         self._batch_too = False    # a loop runs over a batch axis: key on it as well
+        self._specializations = 0  # compiles so far (some may have been dropped)
 
     @property
     def compiled_shapes(self):
@@ -74,9 +83,20 @@ class SpecializedFunction:
                     raise
                 self._batch_too = True
                 function = self._specialize(self._key(arrays))
-            self._compiled[self._key(arrays)] = function
+            self._keep(self._key(arrays), function)
         self._last = function
         return function(arrays)
+
+    def _keep(self, key, function):
+        if len(self._compiled) >= MAX_SHAPES:
+            del self._compiled[next(iter(self._compiled))]
+        self._compiled[key] = function
+        self._specializations += 1
+        if self._specializations == WARN_SHAPES:
+            warnings.warn(f"function {self.name!r} has now been compiled for "
+                          f"{WARN_SHAPES} input shapes (its graph loops over an axis of "
+                          f"unknown size, unrolled per shape): pad the sequences to a few "
+                          f"lengths to compile less", stacklevel=3)
 
     def _key(self, arrays):
         """Per input: None (its placeholder's shape is static after the batch axis), else

@@ -214,3 +214,17 @@ def test_map_fn_with_several_results_needs_a_static_axis():
     with pytest.raises(ValueError, match='map_fn: over a first axis of unknown size fn must '
                                          'return one tensor'):
         K.map_fn(lambda row: [row, row], K.placeholder(shape=(None, 3)))
+
+
+def test_many_lengths_warn_once_and_keep_a_bounded_number_of_plans(monkeypatch):
+    import compiler.specialized as specialized
+    monkeypatch.setattr(specialized, 'WARN_SHAPES', 3)
+    monkeypatch.setattr(specialized, 'MAX_SHAPES', 4)
+    x = K.placeholder(shape=(None, None, 1))
+    _, outputs, _ = K.rnn(lambda i, s: (i + s[0], [i + s[0]]), x, [K.zeros_like(x[:, 0])])
+    f = K.function([x], [outputs])
+    with pytest.warns(UserWarning, match=r"compiled for 3 input shapes.*pad the sequences"):
+        for steps in range(1, 7):
+            out = f([np.ones((1, steps, 1), 'float32')])[0]
+            np.testing.assert_allclose(out[0, :, 0], np.arange(1, steps + 1))
+    assert [shape[0][1] for shape in f.compiled_shapes] == [3, 4, 5, 6]
