@@ -311,11 +311,9 @@ def dot(a, b):
     if b.ndim == 2 and a.ndim > 2:
         flat = reshape(a, (-1, a.shape[-1]))
         lead = list(a.shape[:-1])
-        if lead.count(None) > 1:      # (samples, time) both unknown: read them at run time
-            dims = shape_of(a)
-            lead = [-1 if i == 0 else (dims[i] if d is None else d)
-                    for i, d in enumerate(lead)] if lead[0] is None else \
-                [dims[i] if d is None else d for i, d in enumerate(lead)]
+        if lead.count(None) > 1:   # (samples, time) unknown: all but one read at run time
+            dims, first = shape_of(a), lead.index(None)
+            lead = [dims[i] if d is None and i != first else d for i, d in enumerate(lead)]
         return reshape(matmul(flat, b), tuple(lead) + (b.shape[1],))
     raise ValueError(f"dot: unsupported shapes {a.shape} and {b.shape}")
 

@@ -84,8 +84,8 @@ def _static_size(node):
     """A constant for an entry of Shape(x) at a static axis of x; a reshape whose run-time
     sizes have become constants, rebuilt with static sizes; else None."""
     op = node.op
-    if isinstance(op, Slice) and op.drop_axis and node.ndim == 0 and \
-            isinstance(node.inputs[0].op, Shape):
+    if isinstance(op, Slice) and op.drop_axis and op.start is not None and \
+            node.ndim == 0 and isinstance(node.inputs[0].op, Shape):
         size = node.inputs[0].inputs[0].shape[op.start]
         return None if size is None else constant(np.array(size, node.dtype))
     if isinstance(op, Reshape) and op.sizes and \

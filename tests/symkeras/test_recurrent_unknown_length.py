@@ -228,3 +228,13 @@ def test_many_lengths_warn_once_and_keep_a_bounded_number_of_plans(monkeypatch):
             out = f([np.ones((1, steps, 1), 'float32')])[0]
             np.testing.assert_allclose(out[0, :, 0], np.arange(1, steps + 1))
     assert [shape[0][1] for shape in f.compiled_shapes] == [3, 4, 5, 6]
+
+
+def test_run_time_sizes_indexed_by_a_tensor_survive_the_lowering():
+    """K.shape(x)[i] with a tensor i stays a run-time size when the loop is unrolled."""
+    x = K.placeholder(shape=(None, None, 2))
+    i = K.placeholder(shape=(), dtype='int64')
+    _, outputs, _ = K.rnn(lambda v, s: (v + s[0], [v + s[0]]), x, [K.zeros_like(x[:, 0])])
+    f = K.function([x, i], [K.sum(outputs) * K.cast(K.shape(x)[i], 'float32')])
+    value = f([np.ones((1, 3, 2), 'float32'), np.array(1)])[0]
+    assert value == pytest.approx((2 * (1 + 2 + 3)) * 3)
