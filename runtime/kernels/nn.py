@@ -4,6 +4,7 @@ from numba import njit
 
 from . import threads
 from .registry import register
+from .vmath import exp as vexp
 from .threads import claim_task, finish_task
 
 PADDINGS = ('valid', 'same')
@@ -73,11 +74,11 @@ def _softmax_rows(x, r0, r1, out):
         for c in range(1, cols):
             if x[r, c] > top or x[r, c] != x[r, c]:
                 top = x[r, c]
+        for c in range(cols):      # no sum in this loop: it vectorizes (vmath's exp)
+            out[r, c] = vexp(x[r, c] - top)
         total = x.dtype.type(0)
         for c in range(cols):
-            value = np.exp(x[r, c] - top)
-            out[r, c] = value
-            total += value
+            total += out[r, c]
         scale = x.dtype.type(1) / total
         for c in range(cols):
             out[r, c] *= scale
@@ -148,8 +149,8 @@ def _crossentropy_rows(z, y, out):
 def _crossentropy_grad_rows(z, y, g, out):
     """out[r, c] = (softmax(z[r])[c] * sum(y[r]) - y[r, c]) * g[r].
 
-    exp(z - top) is computed once per entry, into `out`, then scaled: each exp is a libm
-    call (no vector exp without SVML), and computing them twice cost half the kernel."""
+    exp(z - top) is computed once per entry, into `out`, then scaled (vmath's exp: a libm
+    call per element before it, computing them twice cost half the kernel)."""
     cols = z.shape[1]
     if cols == 0:
         return
@@ -158,12 +159,12 @@ def _crossentropy_grad_rows(z, y, g, out):
         for c in range(1, cols):
             if z[r, c] > top or z[r, c] != z[r, c]:
                 top = z[r, c]
+        for c in range(cols):      # no sum in this loop: it vectorizes (vmath's exp)
+            out[r, c] = vexp(z[r, c] - top)
         total = z.dtype.type(0)
         mass = z.dtype.type(0)
         for c in range(cols):
-            e = np.exp(z[r, c] - top)
-            out[r, c] = e
-            total += e
+            total += out[r, c]
             mass += y[r, c]
         for c in range(cols):
             out[r, c] = (out[r, c] / total * mass - y[r, c]) * g[r]
