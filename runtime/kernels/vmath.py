@@ -16,6 +16,9 @@ tanh(x) = sign(x) (1 - 2 / (exp(2|x|) + 1)), and x (1 - x^2/3 + 2x^4/15 - ...) b
 |x| = 0.1, where the first form would cancel digits; sigmoid(x) = 1 / (1 + exp(-x)).
 NaN stays NaN. float64 arguments keep the C library's functions (math.exp, math.tanh and
 the two-branch stable sigmoid): this polynomial is not accurate to float64 precision.
+The gain needs a loop that vectorizes: one element at a time (a loop summing the values)
+the polynomial is slower than expf, so the summing kernels call `exp_scalar` and
+`sigmoid_scalar` (the C library) instead; tanh is faster either way.
 
 Under NUMBA_DISABLE_JIT the functions are numpy's.
 """
@@ -44,6 +47,17 @@ def tanh(x):
 
 def sigmoid(x):
     """1 / (1 + e**-x), stable on both sides (numpy's, when run as Python)."""
+    return np.exp(-np.logaddexp(0, -x))
+
+
+def exp_scalar(x):
+    """e**x by the C library: for loops that cannot vectorize (a sum over the values),
+    where the polynomial runs one element at a time and is slower than expf."""
+    return np.exp(x)
+
+
+def sigmoid_scalar(x):
+    """sigmoid by the C library, stable on both sides (see `exp_scalar`)."""
     return np.exp(-np.logaddexp(0, -x))
 
 
@@ -104,5 +118,16 @@ def _tanh_overload(x):
 def _sigmoid_overload(x):
     if x == types.float32:
         return lambda x: np.float32(1.0 / (1.0 + _exp64(-np.float64(x))))
+    return lambda x: (1.0 / (1.0 + math.exp(-x)) if x >= 0
+                      else math.exp(x) / (1.0 + math.exp(x)))
+
+
+@overload(exp_scalar, jit_options={'error_model': 'numpy'})
+def _exp_scalar_overload(x):
+    return lambda x: math.exp(x)
+
+
+@overload(sigmoid_scalar, jit_options={'error_model': 'numpy'})
+def _sigmoid_scalar_overload(x):
     return lambda x: (1.0 / (1.0 + math.exp(-x)) if x >= 0
                       else math.exp(x) / (1.0 + math.exp(x)))

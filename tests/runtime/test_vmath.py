@@ -73,3 +73,21 @@ def test_python_fallbacks_are_numpy_s():
     x = np.float32(0.5)
     assert vm.exp(x) == np.exp(x) and vm.tanh(x) == np.tanh(x)
     assert vm.sigmoid(np.float64(-800.0)) == 0.0
+
+
+def test_summing_kernels_call_the_c_library():
+    """A fused sum does not vectorize, where the polynomial is slower than expf."""
+    from runtime.kernels.fused_reduce import reduce_source
+    source = reduce_source('vm.exp(x0) + vm.sigmoid(x0) * vm.tanh(x0)', 1, 2, (1,))
+    assert 'vm.exp_scalar(' in source and 'vm.sigmoid_scalar(' in source
+    assert 'vm.tanh(' in source
+
+
+@NEEDS_JIT
+def test_scalar_variants_match_the_c_library():
+    x = RNG.uniform(-30, 30, 500).astype(np.float32)
+    got = np.empty_like(x)
+    _compiled(vm.exp_scalar)(x, got)
+    np.testing.assert_array_equal(got, [np.float32(math.exp(v)) for v in x])
+    _compiled(vm.sigmoid_scalar)(x, got)
+    np.testing.assert_allclose(got, 1 / (1 + np.exp(-x.astype(np.float64))), rtol=1e-6)
