@@ -17,6 +17,7 @@ from .depthwise_ops import *  # noqa: F401,F403
 from .conv3d_ops import *  # noqa: F401,F403
 from .control_ops import *  # noqa: F401,F403
 from .nn_extra import *  # noqa: F401,F403
+from .ctc import *  # noqa: F401,F403
 
 
 def backend():
