@@ -1,4 +1,5 @@
-"""Connectionist temporal classification (Graves et al., 2006): `ctc_batch_cost`.
+"""Connectionist temporal classification (Graves et al., 2006): `ctc_batch_cost` and the
+greedy `ctc_decode`.
 
 The loss of each sample is -log of the total probability of the paths through the
 softmax outputs that collapse to its label (repeats merged, blanks removed), computed by
@@ -22,10 +23,11 @@ from compiler import builders as B
 
 from .config import epsilon
 from .control_ops import rnn
+from .math_extra import cumsum
 
 NEG = -1e30      # log(0) stand-in: finite, so 0 * (its gradient) never makes a NaN
 
-__all__ = ['ctc_batch_cost']
+__all__ = ['ctc_batch_cost', 'ctc_decode']
 
 
 def _column(x, name):
@@ -119,3 +121,56 @@ def ctc_batch_cost(y_true, y_pred, input_length, label_length):
     top = B.reduce_max(final, 1, keepdims=True)
     total = B.log(B.reduce_sum(B.exp(final - top), 1, keepdims=True)) + top
     return -total
+
+
+def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
+    """Best-path decoding of softmax outputs (Keras 2.2.4; TensorFlow-backend semantics).
+
+    At each of a sample's first input_length steps the most probable category is taken;
+    repeats are merged and blanks (the last category) dropped.
+
+    Args:
+        y_pred: (samples, time_steps, num_categories) probabilities; time_steps static.
+        input_length: (samples,) or (samples, 1) the steps to decode per sample.
+        greedy: must be True (beam search is not provided).
+        beam_width, top_paths: beam-search arguments (unused).
+
+    Returns:
+        ([decoded], log_prob): decoded is (samples, time_steps) int64, each sample's
+        labels then -1 (TensorFlow's is only as wide as the longest decoded label: the
+        extra columns here are -1 too); log_prob (samples, 1) is minus the sum over the
+        steps of the best category's log(probability + epsilon), as TensorFlow's greedy
+        decoder reports it.
+
+    Raises:
+        NotImplementedError: greedy=False.
+        ValueError: y_pred not 3-D or its time axis not static.
+
+    Example:
+        >>> y_pred = K.constant([[[.1, .8, .1], [.1, .8, .1], [.1, .1, .8], [.8, .1, .1]]])
+        >>> decoded, _ = K.ctc_decode(y_pred, K.constant([4]))
+        >>> K.eval(decoded[0])
+        array([[ 1,  0, -1, -1]])
+    """
+    if not greedy:
+        raise NotImplementedError("ctc_decode: beam search (greedy=False) is not provided; "
+                                  "use greedy=True (best path)")
+    y_pred = B.as_tensor(y_pred)
+    if y_pred.ndim != 3 or y_pred.shape[1] is None:
+        raise ValueError(f"ctc_decode: expected y_pred (samples, time_steps, categories) "
+                         f"with a static number of time steps, received {y_pred.shape}")
+    steps, blank = y_pred.shape[1], y_pred.shape[2] - 1
+    used = _column(B.reshape(B.as_tensor(input_length), (-1, 1)), 'input_length')
+    best = B.argmax(y_pred, axis=2)                                    # (N, T) int64
+    valid = B.less(np.arange(steps), B.expand_dims(B.cast(used, 'int64'), 1))
+    changed = B.not_equal(best, _shift(best, 1, -1))
+    keep = B.logical_and(B.logical_and(valid, B.not_equal(best, blank)), changed)
+    position = cumsum(B.cast(keep, 'int64'), axis=1) - 1               # output column
+    placed = B.logical_and(B.expand_dims(keep, 2),
+                           B.equal(B.expand_dims(position, 2), np.arange(steps)))  # N,T,T
+    filled = B.reduce_sum(B.cast(placed, 'int64'), 1)
+    labels = B.reduce_sum(B.cast(placed, 'int64') * B.expand_dims(best, 2), 1)
+    decoded = B.where(B.greater(filled, 0), labels, B.zeros_like(labels) - 1)
+    top = B.reduce_max(B.log(y_pred + np.asarray(epsilon(), y_pred.dtype)), 2)
+    log_prob = -B.reduce_sum(B.where(valid, top, B.zeros_like(top)), 1, keepdims=True)
+    return [decoded], log_prob

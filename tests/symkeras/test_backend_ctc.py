@@ -100,3 +100,29 @@ def test_a_ctc_model_trains_on_sequences_of_any_length():
                   np.full((8, 1), steps), np.full((8, 1), 2)]
         history = model.fit(inputs, np.zeros((8, 1)), epochs=5, verbose=0)
         assert history.history['loss'][-1] < history.history['loss'][0]
+
+
+def _greedy_reference(probs, steps):
+    blank = probs.shape[1] - 1
+    best = probs[:steps].argmax(1)
+    labels = [k for i, k in enumerate(best) if k != blank and (i == 0 or k != best[i - 1])]
+    return labels, -np.log(probs[:steps].max(1) + K.epsilon()).sum()
+
+
+def test_greedy_decode_matches_best_path_collapsing():
+    probs = RNG.dirichlet(np.ones(4) * 0.3, size=(6, 9)).astype('float32')
+    probs[0, :4] = [[0, 1, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 1, 0, 0]]  # 1 1 - 1
+    lengths = np.array([9, 9, 5, 1, 7, 3])
+    decoded, log_prob = K.ctc_decode(K.constant(probs), K.constant(lengths))
+    got, got_log = K.eval(decoded[0]), K.eval(log_prob)
+    assert got.shape == (6, 9) and got_log.shape == (6, 1)
+    for n in range(6):
+        labels, total = _greedy_reference(probs[n], lengths[n])
+        assert list(got[n, :len(labels)]) == labels and (got[n, len(labels):] == -1).all()
+        assert got_log[n, 0] == pytest.approx(total, rel=1e-5)
+    assert list(got[0, :2]) == [1, 1]
+
+
+def test_beam_search_is_refused():
+    with pytest.raises(NotImplementedError, match='beam search'):
+        K.ctc_decode(K.constant(np.ones((1, 2, 3))), K.constant([2]), greedy=False)
