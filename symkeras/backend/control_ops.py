@@ -24,7 +24,8 @@ py_slice = slice
 
 
 def _time_steps(inputs, input_length):
-    """The step inputs of `inputs` (samples, time, ...) for K.rnn."""
+    """The step inputs of `inputs` (samples, time, ...) for K.rnn: a static time axis, or
+    input_length given (over an unknown axis without it, rnn builds Recurrent nodes)."""
     timesteps = inputs.shape[1]
     if timesteps == 0 or input_length == 0:
         raise ValueError(f"rnn: expected at least one time step, received inputs of shape "
@@ -34,10 +35,6 @@ def _time_steps(inputs, input_length):
             raise ValueError(f"rnn: input_length={input_length} differs from the number of "
                              f"timesteps of the inputs, shape {inputs.shape}")
         return unstack_static(inputs, 1)
-    if input_length is None:
-        raise ValueError(f"rnn: the number of timesteps (axis 1) must be static, received "
-                         f"inputs of shape {inputs.shape}; the loop is unrolled (give the "
-                         f"inputs a static time axis, or input_length=)")
     return [inputs[:, t] for t in range(int(input_length))]
 
 
