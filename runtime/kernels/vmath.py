@@ -7,9 +7,12 @@ plain arithmetic (no call), which LLVM turns into AVX-512 / AVX2 code:
 
     exp(x) = 2**n * exp(r),  n = round(x / ln 2),  r = x - n ln 2,  |r| <= ln 2 / 2,
 
-exp(r) by its Taylor polynomial of degree 10 (truncation below 1e-12 relative), 2**n built
-from its exponent bits; the float64 result is rounded once to float32, so the error is
-about half a float32 unit in the last place (the C library's expf allows one). x is first
+exp(r) by its Taylor polynomial of degree 7 (truncation below 6e-9 relative, a twentieth
+of a float32 unit), evaluated with fused multiply-adds (fastmath 'contract' only: no
+reassociation, NaN and inf kept), 2**n built from its exponent bits; the float64 result is
+rounded once to float32, so the error stays within 0.51 float32 units in the last place
+(the C library's expf allows one). Degree 10 without contraction cost twice the time:
+8192 elements, exp 8.4 -> 4.9 us, tanh 13.4 -> 8.7 us, sigmoid 10.9 -> 6.6 us. x is first
 clamped to [-200, 200], where float64 neither overflows nor underflows: the float32
 rounding then gives inf above ~88.72 and 0 (or a denormal) below ~-87.3, as expf does.
 tanh(x) = sign(x) (1 - 2 / (exp(2|x|) + 1)), and x (1 - x^2/3 + 2x^4/15 - ...) below
@@ -76,20 +79,19 @@ def _pow2(typingctx, n):
     return sig, codegen
 
 
-@njit(cache=True, error_model='numpy')
+@njit(cache=True, error_model='numpy', fastmath={'contract'})
 def _exp64(d):
     """e**d for a float64 d, by the reduction in the module docstring (NaN kept)."""
     clamped = min(max(d, -CLAMP), CLAMP)
     n = math.floor(clamped * LOG2E + 0.5)
     r = clamped - n * LN2
     p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (
-        1.0 / 120 + r * (1.0 / 720 + r * (1.0 / 5040 + r * (1.0 / 40320 + r * (
-            1.0 / 362880 + r * (1.0 / 3628800))))))))))
+        1.0 / 120 + r * (1.0 / 720 + r * (1.0 / 5040 + r * (1.0 / 40320))))))))
     value = p * _pow2(np.int64(n))
     return d if d != d else value
 
 
-@njit(cache=True, error_model='numpy')
+@njit(cache=True, error_model='numpy', fastmath={'contract'})
 def _tanh64(d):
     a = abs(d)
     s = a * a
