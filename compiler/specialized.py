@@ -74,16 +74,18 @@ class SpecializedFunction:
             raise ValueError(f"function {self.name!r}: expected {len(self.inputs)} input "
                              f"arrays ({', '.join(x.name for x in self.inputs)}), received "
                              f"{len(arrays)}")
-        function = self._compiled.get(self._key(arrays))
+        key = self._key(arrays)
+        function = self._compiled.get(key)
         if function is None:
             try:
-                function = self._specialize(self._key(arrays))
+                function = self._specialize(key)
             except UnknownSteps:
                 if self._batch_too:
                     raise
-                self._batch_too = True
-                function = self._specialize(self._key(arrays))
-            self._keep(self._key(arrays), function)
+                self._batch_too = True      # a loop over the batch axis: key on it too
+                key = self._key(arrays)
+                function = self._specialize(key)
+            self._keep(key, function)
         self._last = function
         return function(arrays)
 

@@ -47,3 +47,25 @@ def or_one(scale, dtype):
     """scale, or a constant 1 of `dtype` when it is None (an optional GEMM-style scale)."""
     from ..ir import constant
     return constant(1, dtype) if scale is None else scale
+
+
+def sum_terms(node, limit=64):
+    """The leaves of the tree of Adds rooted at `node` whose inner Adds all have node's
+    static type (no broadcasting inside); at most about `limit` of them."""
+    leaves, pending = [], [node]
+    while pending:
+        current = pending.pop()
+        if is_op(current, 'Add') and same_type(current, node) and \
+                len(leaves) + len(pending) < limit:
+            pending.extend(reversed(current.inputs))
+        else:
+            leaves.append(current)
+    return leaves
+
+
+def plus_other_terms(result, terms, used):
+    """result + every term of `terms` whose id is not in `used`."""
+    for term in terms:
+        if term.id not in used:
+            result = result + term
+    return result

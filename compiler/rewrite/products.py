@@ -11,8 +11,7 @@ LSTM(128) over 32 steps, batch 64: 31 accumulating 128x64x512 products took ~4.3
 from .. import builders as B
 from ..ops.linalg import MatMul
 from . import register
-from .patterns import is_op, same_type
-from .slices import _terms
+from .patterns import is_op, plus_other_terms, same_type, sum_terms
 
 
 def _inner_axes(op):
@@ -36,7 +35,7 @@ def join_product_sums(node):
     along it."""
     if not is_op(node, 'Add'):
         return None
-    terms = _terms(node)
+    terms = sum_terms(node)
     groups = {}
     for term in terms:
         if is_op(term, 'MatMul') and same_type(term, node) and _inner_is_open(term):
@@ -48,11 +47,9 @@ def join_product_sums(node):
         axis_a, axis_b = _inner_axes(products[0].op)
         a = B.concat([p.inputs[0] for p in products], axis_a)
         b = B.concat([p.inputs[1] for p in products], axis_b)
-        result = MatMul(transpose_a=transpose_a, transpose_b=transpose_b)(a, b)
-        used = {p.id for p in products}
-        for term in terms:
-            if term.id not in used:
-                result = result + term
+        result = plus_other_terms(
+            MatMul(transpose_a=transpose_a, transpose_b=transpose_b)(a, b), terms,
+            {p.id for p in products})
         return result if same_type(result, node) else None
     return None
 
