@@ -11,6 +11,7 @@ import sys
 
 import numpy as np
 
+from runtime import stable
 from runtime.function import CALL_LOCK
 
 DTYPES = ('float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64',
@@ -156,6 +157,16 @@ class Variable(Tensor):
         super().__init__(None, (), value.shape, normalize_dtype(value.dtype), name, 'variable')
         self.value = np.array(value, order='C')   # (ascontiguousarray makes 0-d 1-d)
         self.default_update = None
+
+    @property
+    def value(self):
+        """The current numpy value (compiled functions may update it in place)."""
+        return self._value
+
+    @value.setter
+    def value(self, array):
+        stable.hold(array)
+        self._value = array
 
     def get_value(self):
         """A copy of the current value (a numpy array). Taken between compiled calls

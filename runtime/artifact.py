@@ -12,6 +12,7 @@ import zipfile
 
 import numpy as np
 
+from . import stable
 from .function import CompiledFunction
 from .plan import Plan
 
@@ -25,6 +26,7 @@ class ArtifactError(ValueError):
 
 class _Holder:
     def __init__(self, value):
+        stable.hold(value)
         self.value = value
 
 

@@ -4,6 +4,7 @@ from operator import itemgetter
 
 import numpy as np
 
+from . import stable
 from .kernels import get_kernel
 
 
@@ -52,6 +53,19 @@ def _into(step):
     return tuple(step.inputs[p] for p in step.out_positions())
 
 
+def _kernel(step, plan):
+    """The step's kernel; for a step writing into a variable's buffer, a wrapper that first
+    advances runtime.stable's epoch (kept transforms of that variable are then stale)."""
+    kernel = get_kernel(step.kernel, step.attrs)
+    if not any(slot in plan.variables for slot in _into(step)):
+        return kernel
+
+    def updating(*args, **kwargs):
+        stable.advance()
+        return kernel(*args, **kwargs)
+    return updating
+
+
 def out_argument(buffers):
     """The out= a kernel takes: one buffer, or a tuple of them."""
     return buffers[0] if len(buffers) == 1 else tuple(buffers)
@@ -72,8 +86,8 @@ class Executor:
         # (kernel, inputs, output, free, into, fetch): fetch(values) gives the inputs;
         # into: the slots whose buffers the kernel gets as out= (a dying input's, or the
         # variables' a step updates in place).
-        self.bound = [(get_kernel(s.kernel, s.attrs), tuple(s.inputs), s.output,
-                       tuple(s.free), _into(s), _fetcher(s.inputs)) for s in plan.steps]
+        self.bound = [(_kernel(s, plan), tuple(s.inputs), s.output, tuple(s.free), _into(s),
+                       _fetcher(s.inputs)) for s in plan.steps]
         self.times = None
         self.nan_guard = False
         self._leaves = _leaf_names(plan)

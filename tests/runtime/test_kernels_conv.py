@@ -331,3 +331,65 @@ def test_winograd_filter_memo_follows_in_place_changes():
     other = rng.standard_normal(w.shape)
     np.testing.assert_allclose(kernel(x, other), ref_conv(x, other, (1, 1), 'same', (1, 1)),
                                rtol=1e-12, atol=1e-12)
+
+
+def test_winograd_filter_memo_of_a_variable_follows_update_steps():
+    """A variable's array (runtime.stable) is not compared with a copy while no update step
+    ran: the memo must still see every in-place update a compiled function makes, within
+    the same call too (an update step followed by a convolution of the updated filter)."""
+    from runtime import stable
+    from runtime.executor import Executor
+    from runtime.plan import Plan, Step
+    rng = np.random.RandomState(7)
+    x, w = rng.standard_normal((1, 6, 6, 8)), rng.standard_normal((3, 3, 8, 4))
+    stable.hold(w)
+    conv = {'strides': [1, 1], 'padding': 'same', 'dilation': [1, 1], 'act': 'linear'}
+    slots = [((1, 6, 6, 8), 'float64'), ((3, 3, 8, 4), 'float64'),
+             ((1, 6, 6, 4), 'float64'), ((3, 3, 8, 4), 'float64'),
+             ((1, 6, 6, 4), 'float64'), ((), 'float64')]
+    steps = [Step('conv2d_bias_act', conv, [0, 1], 2, 'before'),
+             Step('elementwise', {'expr': 'x0 * x1', 'out_dtype': 'float64'}, [1, 5], 3,
+                  'scale', inplace=0),
+             Step('conv2d_bias_act', conv, [0, 3], 4, 'after')]
+    plan = Plan(slots, [('x', 0)], [2, 4], steps, {5: np.array(-0.5)}, {1: 'w'},
+                [('w', 3)], 'update_between')
+    executor = Executor(plan)
+    for call in range(3):
+        values = [None] * len(slots)
+        values[0], values[1], values[5] = x, w, np.array(-0.5)
+        before = ref_conv(x, w, (1, 1), 'same', (1, 1))
+        executor.run(values)
+        assert values[3] is w, "the update was expected to be in place"
+        np.testing.assert_allclose(values[2], before, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(values[4], ref_conv(x, w, (1, 1), 'same', (1, 1)),
+                                   rtol=1e-12, atol=1e-12)
+    assert stable.holds(w) and not stable.holds(w.copy())
+
+
+def test_predictions_follow_training_steps_and_set_weights():
+    """Batch-1 predictions (whose Winograd filters are kept between calls) after training
+    steps (in-place updates) and set_weights equal a fresh model's with the same
+    weights."""
+    from symkeras.layers import Conv2D, Flatten, Dense, MaxPooling2D
+    from symkeras.models import Sequential
+
+    def build():
+        model = Sequential([Conv2D(8, (3, 3), padding='same', activation='relu',
+                                   input_shape=(8, 8, 4)), MaxPooling2D((2, 2)),
+                            Conv2D(8, (3, 3), padding='same'), Flatten(), Dense(3)])
+        model.compile('sgd', 'mse')
+        return model
+    rng = np.random.RandomState(8)
+    x = rng.standard_normal((1, 8, 8, 4)).astype('float32')
+    model, fresh = build(), build()
+    for change in range(3):
+        first = model.predict_on_batch(x)
+        if change == 2:
+            model.set_weights([w * 1.5 for w in model.get_weights()])
+        else:
+            model.train_on_batch(rng.standard_normal((4, 8, 8, 4)).astype('float32'),
+                                 rng.standard_normal((4, 3)).astype('float32'))
+        fresh.set_weights(model.get_weights())
+        np.testing.assert_allclose(model.predict_on_batch(x), fresh.predict_on_batch(x),
+                                   rtol=1e-5, atol=1e-6)
+        assert not np.allclose(model.predict_on_batch(x), first)
