@@ -156,17 +156,8 @@ class Variable(Tensor):
             value = value.astype(np.float64)
         super().__init__(None, (), value.shape, normalize_dtype(value.dtype), name, 'variable')
         self.value = np.array(value, order='C')   # (ascontiguousarray makes 0-d 1-d)
+        stable.hold(self.value)
         self.default_update = None
-
-    @property
-    def value(self):
-        """The current numpy value (compiled functions may update it in place)."""
-        return self._value
-
-    @value.setter
-    def value(self, array):
-        stable.hold(array)
-        self._value = array
 
     def get_value(self):
         """A copy of the current value (a numpy array). Taken between compiled calls
@@ -181,6 +172,7 @@ class Variable(Tensor):
             raise ValueError(f"variable {self.name!r}: expected a value of shape "
                              f"{self.shape}, received {value.shape}")
         self.value = np.array(value, dtype=self.dtype, order='C')
+        stable.hold(self.value)
 
 
 def placeholder(shape, dtype='float32', name=None):

@@ -14,6 +14,7 @@ import threading
 
 import numpy as np
 
+from . import stable
 from .executor import Executor
 from .plan import roots
 from .warmup import first_call
@@ -142,6 +143,7 @@ class CompiledFunction:
             new_values.append((holder, value))
         for holder, value in new_values:
             holder.value = value
+            stable.hold(value)
 
     def _validate(self, inputs):
         if not isinstance(inputs, (list, tuple)):

@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from runtime.kernels import conv, get_kernel
+from runtime.kernels import conv, conv_forward, get_kernel
 
 # (x shape, filter shape, strides, padding, dilation): odd and even sizes and kernels,
 # strides 1 and 2, 'same' and 'valid', dilation 2, one input channel.
@@ -93,23 +93,27 @@ def strategy(request, monkeypatch):
     """Each case with the default choices; with tiny uneven chunks (several tasks and GEMM
     sub-chunks per call); with every size forced onto the worker threads; with Winograd
     for every 3x3 unit-stride case (odd sizes, one channel); and with im2col only."""
+    def patch(name, value):   # forward constants live in conv_forward, some in both
+        for module in (conv, conv_forward):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, value)
     if request.param == 'small-chunks':
-        monkeypatch.setattr(conv, 'ROWS_PER_CHUNK', 30)
-        monkeypatch.setattr(conv, 'GRAD_FILTER_ROWS', 20)
-        monkeypatch.setattr(conv, 'TASK_IMAGES', 2)
-        monkeypatch.setattr(conv, 'WINOGRAD_CHUNK_BYTES', 5 * 16 * 16 * 8)
-        monkeypatch.setattr(conv, 'WINOGRAD_GRAD_TILES', 5)
+        patch('ROWS_PER_CHUNK', 30)
+        patch('GRAD_FILTER_ROWS', 20)
+        patch('TASK_IMAGES', 2)
+        patch('WINOGRAD_CHUNK_BYTES', 5 * 16 * 16 * 8)
+        patch('WINOGRAD_GRAD_TILES', 5)
     elif request.param == 'threads':
-        monkeypatch.setattr(conv, 'PARALLEL_MIN_WORK', 0)
-        monkeypatch.setattr(conv, 'ROWS_PER_CHUNK', 1)
-        monkeypatch.setattr(conv, 'TASK_IMAGES', 1)
-        monkeypatch.setattr(conv, 'WINOGRAD_CHUNK_BYTES', 1)
-        monkeypatch.setattr(conv, 'WINOGRAD_GRAD_TILES', 1)
+        patch('PARALLEL_MIN_WORK', 0)
+        patch('ROWS_PER_CHUNK', 1)
+        patch('TASK_IMAGES', 1)
+        patch('WINOGRAD_CHUNK_BYTES', 1)
+        patch('WINOGRAD_GRAD_TILES', 1)
     elif request.param == 'winograd':
-        monkeypatch.setattr(conv, 'WINOGRAD_MIN_CHANNELS', 1)
-        monkeypatch.setattr(conv, 'WINOGRAD_MAX_WASTE', 100.0)
+        patch('WINOGRAD_MIN_CHANNELS', 1)
+        patch('WINOGRAD_MAX_WASTE', 100.0)
     elif request.param == 'im2col':
-        monkeypatch.setattr(conv, 'WINOGRAD_MIN_CHANNELS', 10 ** 9)
+        patch('WINOGRAD_MIN_CHANNELS', 10 ** 9)
     return request.param
 
 
@@ -393,3 +397,35 @@ def test_predictions_follow_training_steps_and_set_weights():
         np.testing.assert_allclose(model.predict_on_batch(x), fresh.predict_on_batch(x),
                                    rtol=1e-5, atol=1e-6)
         assert not np.allclose(model.predict_on_batch(x), first)
+
+
+@pytest.mark.parametrize('pool', [None, ((2, 2), (2, 2), 'valid')])
+def test_one_kernel_alternating_shapes_and_dtypes(pool):
+    """A kernel keeps a prepared launch per input shape and dtype: calls alternating
+    between shapes (Winograd, im2col and few-channel paths) and dtypes still compute each
+    call's own convolution."""
+    rng = np.random.RandomState(9)
+    attrs = {'strides': [1, 1], 'padding': 'same', 'dilation': [1, 1], 'act': 'relu'}
+    if pool is None:
+        kernel = get_kernel('conv2d_bias_act', attrs)
+    else:
+        kernel = get_kernel('conv2d_bias_act_pool', dict(
+            attrs, pool_size=list(pool[0]), pool_strides=list(pool[1]),
+            pool_padding=pool[2]))
+    cases = [((1, 8, 8, 6), 5), ((3, 8, 8, 6), 5), ((2, 6, 10, 1), 4), ((1, 7, 7, 6), 5)]
+    for round_ in range(2):
+        for dtype in ('float64', 'float32'):
+            for x_shape, filters in cases:
+                x = rng.standard_normal(x_shape).astype(dtype)
+                w = rng.standard_normal((3, 3, x_shape[3], filters)).astype(dtype)
+                b = rng.standard_normal(filters).astype(dtype)
+                expected = np.maximum(ref_conv(x.astype('float64'), w.astype('float64'),
+                                               (1, 1), 'same', (1, 1)) + b, 0)
+                if pool is not None:
+                    rows, cols = expected.shape[1] // 2, expected.shape[2] // 2
+                    expected = expected[:, :2 * rows, :2 * cols].reshape(
+                        x_shape[0], rows, 2, cols, 2, filters).max(axis=(2, 4))
+                got = kernel(x, w, b)
+                assert got.dtype == np.dtype(dtype)
+                tolerance = 1e-10 if dtype == 'float64' else 1e-4
+                np.testing.assert_allclose(got, expected, rtol=tolerance, atol=tolerance)
