@@ -51,21 +51,25 @@ def test_bias_relu_product_splits_the_inner_dimension(transpose_a, transpose_b, 
     kernel = get_kernel('matmul_bias_act', {'transpose_a': transpose_a,
                                             'transpose_b': transpose_b, 'act': 'relu'})
     got = kernel(a, b, bias)
-    assert drivers == [linalg._split_inner_driver]
+    # b read transposed: column blocks (row blocks of the stored b), see _split_inner.
+    assert drivers == [linalg._matmul_driver if transpose_b else linalg._split_inner_driver]
     assert got.dtype == dtype and got.shape == (128, 512)
     np.testing.assert_allclose(got, np.maximum(want + bias, 0), **tolerance(dtype, 785))
 
 
+@pytest.mark.parametrize('transpose_b', [False, True])
 @pytest.mark.parametrize('dtype', [np.float32, np.float64])
-def test_masked_and_scaled_products_split_the_inner_dimension(dtype, thread_count,
-                                                              drivers):
-    a, b, want = operands(96, 600, 300, False, True, dtype)
+def test_masked_and_scaled_products_split_the_inner_dimension(dtype, transpose_b,
+                                                              thread_count, drivers):
+    a, b, want = operands(96, 600, 300, False, transpose_b, dtype)
     mask = np.random.default_rng(2).standard_normal((96, 300)).astype(dtype)
-    got = get_kernel('matmul_relu_grad', {'transpose_b': True})(a, b, mask)
+    got = get_kernel('matmul_relu_grad', {'transpose_b': transpose_b})(a, b, mask)
     np.testing.assert_allclose(got, want * (mask > 0), **tolerance(dtype, 600))
-    scaled = linalg.matmul(a, b, False, True, linalg._no_bias(dtype), 0, alpha=-0.5)
+    scaled = linalg.matmul(a, b, False, transpose_b, linalg._no_bias(dtype), 0,
+                           alpha=-0.5)
     np.testing.assert_allclose(scaled, -0.5 * want, **tolerance(dtype, 600))
-    assert drivers == [linalg._split_inner_driver] * 2
+    driver = linalg._matmul_driver if transpose_b else linalg._split_inner_driver
+    assert drivers == [driver] * 2
 
 
 def test_inf_and_nan_reach_the_output_as_in_numpy(thread_count):
@@ -115,7 +119,8 @@ def test_one_thread_runs_one_product(drivers):
 
 
 def test_partial_products_stay_within_their_cap():
-    assert linalg._split_inner(128, 512, 784, 2, 4)
-    assert not linalg._split_inner(512, 512, 784, 2, 4)       # rows not below columns
-    assert not linalg._split_inner(128, 512, 128, 2, 4)       # short inner dimension
-    assert not linalg._split_inner(1024, 4096, 784, 2, 4)     # partials of 16 MB
+    assert linalg._split_inner(128, 512, 784, 2, 4, False)
+    assert not linalg._split_inner(128, 512, 784, 2, 4, True)    # b transposed: columns
+    assert not linalg._split_inner(512, 512, 784, 2, 4, False)   # rows not below columns
+    assert not linalg._split_inner(128, 512, 128, 2, 4, False)   # short inner dimension
+    assert not linalg._split_inner(1024, 4096, 784, 2, 4, False)  # partials of 16 MB
