@@ -99,8 +99,9 @@ def convolve(x, w2, bias, act, geo, out_hw, pool=None, region=None, extent=None,
     """
     region = None if region is None else (int(region[0]), int(region[1]))
     extent = None if extent is None else (int(extent[0]), int(extent[1]))
+    # The thread count sizes the per-thread scratch buffers a launch holds.
     key = (x.shape, x.dtype, w2.shape, act, tuple(geo), tuple(out_hw), pool, region, extent,
-           threading.get_ident())
+           threading.get_ident(), threads.threads())
     launches = {} if memo is None else memo.setdefault('launches', {})
     launch = launches.get(key)
     if launch is None:

@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from runtime.kernels import conv, conv_forward, get_kernel
+from runtime.kernels import conv, conv_forward, get_kernel, threads
 
 # (x shape, filter shape, strides, padding, dilation): odd and even sizes and kernels,
 # strides 1 and 2, 'same' and 'valid', dilation 2, one input channel.
@@ -400,10 +400,14 @@ def test_predictions_follow_training_steps_and_set_weights():
 
 
 @pytest.mark.parametrize('pool', [None, ((2, 2), (2, 2), 'valid')])
-def test_one_kernel_alternating_shapes_and_dtypes(pool):
-    """A kernel keeps a prepared launch per input shape and dtype: calls alternating
-    between shapes (Winograd, im2col and few-channel paths) and dtypes still compute each
-    call's own convolution."""
+def test_one_kernel_alternating_shapes_and_dtypes(pool, monkeypatch):
+    """A kernel keeps a prepared launch per input shape, dtype and thread count: calls
+    alternating between shapes (Winograd, im2col and few-channel paths), dtypes and thread
+    counts (the launch holds per-thread scratch buffers) still compute each call's own
+    convolution."""
+    monkeypatch.setattr(conv_forward, 'PARALLEL_MIN_WORK', 0)
+    monkeypatch.setattr(conv_forward, 'ROWS_PER_CHUNK', 1)
+    monkeypatch.setattr(conv_forward, 'WINOGRAD_CHUNK_BYTES', 1)
     rng = np.random.RandomState(9)
     attrs = {'strides': [1, 1], 'padding': 'same', 'dilation': [1, 1], 'act': 'relu'}
     if pool is None:
@@ -413,7 +417,9 @@ def test_one_kernel_alternating_shapes_and_dtypes(pool):
             attrs, pool_size=list(pool[0]), pool_strides=list(pool[1]),
             pool_padding=pool[2]))
     cases = [((1, 8, 8, 6), 5), ((3, 8, 8, 6), 5), ((2, 6, 10, 1), 4), ((1, 7, 7, 6), 5)]
-    for round_ in range(2):
+    previous = threads.threads()
+    for round_, count in enumerate((1, 3, 1, 3)):      # scratch per thread count
+        threads.set_threads(count)
         for dtype in ('float64', 'float32'):
             for x_shape, filters in cases:
                 x = rng.standard_normal(x_shape).astype(dtype)
@@ -429,3 +435,12 @@ def test_one_kernel_alternating_shapes_and_dtypes(pool):
                 assert got.dtype == np.dtype(dtype)
                 tolerance = 1e-10 if dtype == 'float64' else 1e-4
                 np.testing.assert_allclose(got, expected, rtol=tolerance, atol=tolerance)
+    threads.set_threads(previous)
+    # Launches prepared under one thread count are not reused under another (their
+    # scratch buffers have one slot per thread; a missing slot is not bounds-checked).
+    memo = next(cell.cell_contents for cell in kernel.__closure__
+                if isinstance(cell.cell_contents, dict) and 'launches' in cell.cell_contents)
+    for key, launch in memo['launches'].items():
+        for value in launch.middle:
+            if isinstance(value, np.ndarray) and value.ndim >= 3 and value.size:
+                assert value.shape[0] == key[-1], (key, value.shape)
