@@ -91,8 +91,9 @@ def convolve(x, w2, bias, act, geo, out_hw, pool=None, region=None, extent=None,
         region: None, or the (rows, cols) of the output to compute; the rest is zero.
         extent: None, or the (rows, cols) of x to read (x is taken as zero outside them).
         memo: optional dict where the kernel keeps its last transformed filter and its
-            prepared launches (one per shape and calling thread: preparing one took
-            10-15 us of a 30-60 us batch-1 convolution).
+            prepared launches (one per shape, calling thread and thread count: preparing
+            one took 10-15 us of a 30-60 us batch-1 convolution; a launch keeps the
+            scratch buffers it was prepared with).
 
     Returns:
         (N, OH, OW, F), or the pooled (N, PH, PW, F).
@@ -108,19 +109,17 @@ def convolve(x, w2, bias, act, geo, out_hw, pool=None, region=None, extent=None,
         if len(launches) >= MAX_LAUNCHES:
             launches.clear()
         launch = launches[key] = _prepare(x, w2, act, geo, out_hw, pool, region, extent)
-    channels = x.shape[3]
-    if extent is not None and extent != x.shape[1:3] and not launch.winograd:
-        x = _zero_outside(x, extent)
-    weights = w2.reshape(-1, w2.shape[-1])
     if launch.winograd:
-        weights = winograd.transformed_filter(w2, channels, memo)
+        weights = winograd.transformed_filter(w2, x.shape[3], memo)
+    else:
+        weights = w2.reshape(-1, w2.shape[-1])
+        if extent is not None and extent != x.shape[1:3]:
+            x = _zero_outside(x, extent)
     out = np.empty(launch.out_shape, x.dtype)
     if out.size:
         tail = tuple(out if item is None else item for item in launch.tail)
-        if launch.parallel:
-            threads.run(launch.driver, launch.tasks, x, weights, bias, *launch.middle, *tail)
-        else:
-            launch.driver(np.zeros(2, np.int64), 0, x, weights, bias, *launch.middle, *tail)
+        threads.run(launch.driver, launch.tasks, x, weights, bias, *launch.middle, *tail,
+                    parallel=launch.parallel)
     return out if launch.result is None else out.reshape(launch.result)
 
 
