@@ -120,47 +120,54 @@ def kernel_softmax(axis=-1):
 # Softmax cross-entropy -----------------------------------------------------------------
 
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
-def _row_shift(z, r):
-    """(max of row r, log of sum(exp(z[r] - max)))."""
-    cols = z.shape[1]
-    top = z[r, 0]
-    for c in range(1, cols):
-        if z[r, c] > top or z[r, c] != z[r, c]:
-            top = z[r, c]
-    total = z.dtype.type(0)
-    for c in range(cols):
-        total += np.exp(z[r, c] - top)
-    return top, total
+def _shifted_exp(z, tops, e):
+    """tops[r] = the maximum of row r of z (a NaN wins), e = exp(z - tops[:, None]).
+    The exponentials run as one loop over the whole flat array, which vectorizes
+    (vmath's exp): row by row over a few classes the loops stayed short, and with a
+    libm call per entry a 128x10 batch took 7 us instead of 4."""
+    rows, cols = z.shape
+    for r in range(rows):
+        top = z[r, 0]
+        for c in range(1, cols):
+            if z[r, c] > top or z[r, c] != z[r, c]:
+                top = z[r, c]
+        tops[r] = top
+        for c in range(cols):
+            e[r, c] = z[r, c] - top
+    flat = e.reshape(-1)
+    for i in range(flat.size):
+        flat[i] = vexp(flat[i])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _crossentropy_rows(z, y, out):
-    """out[r] = sum_c y[r, c] * (log(sum(exp(z[r] - top))) - (z[r, c] - top))."""
-    for r in range(z.shape[0]):
-        top, total = _row_shift(z, r)
+    """out[r] = sum_c y[r, c] * (log(sum(exp(z[r] - top))) - (z[r, c] - top)), top the
+    row's maximum."""
+    rows, cols = z.shape
+    tops = np.empty(rows, z.dtype)
+    e = np.empty((rows, cols), z.dtype)
+    _shifted_exp(z, tops, e)
+    for r in range(rows):
+        total = z.dtype.type(0)
+        for c in range(cols):
+            total += e[r, c]
         log_total = np.log(total)
         loss = z.dtype.type(0)
-        for c in range(z.shape[1]):
-            loss += y[r, c] * (log_total - (z[r, c] - top))
+        for c in range(cols):
+            loss += y[r, c] * (log_total - (z[r, c] - tops[r]))
         out[r] = loss
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _crossentropy_grad_rows(z, y, g, out):
-    """out[r, c] = (softmax(z[r])[c] * sum(y[r]) - y[r, c]) * g[r].
-
-    exp(z - top) is computed once per entry, into `out`, then scaled (vmath's exp: a libm
-    call per element before it, computing them twice cost half the kernel)."""
-    cols = z.shape[1]
+    """out[r, c] = (softmax(z[r])[c] * sum(y[r]) - y[r, c]) * g[r] (exp(z - top) computed
+    once per entry, into `out`, then scaled)."""
+    rows, cols = z.shape
     if cols == 0:
         return
-    for r in range(z.shape[0]):
-        top = z[r, 0]
-        for c in range(1, cols):
-            if z[r, c] > top or z[r, c] != z[r, c]:
-                top = z[r, c]
-        for c in range(cols):      # no sum in this loop: it vectorizes (vmath's exp)
-            out[r, c] = vexp(z[r, c] - top)
+    tops = np.empty(rows, z.dtype)
+    _shifted_exp(z, tops, out)
+    for r in range(rows):
         total = z.dtype.type(0)
         mass = z.dtype.type(0)
         for c in range(cols):

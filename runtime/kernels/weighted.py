@@ -8,15 +8,38 @@ from .registry import register
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _weighted_sum(s, w):
-    """(sum(s * w) accumulated in float64, count of nonzero w) of two flat arrays."""
+def _weighted_mean(s, w):
+    """sum(s * w) / count of nonzero w, of two flat arrays, in float64 (the sum
+    accumulated in float64; 0 / 0 is NaN and x / 0 inf, without a warning)."""
     total = 0.0
     count = 0
     for i in range(s.size):
         total += np.float64(s[i]) * np.float64(w[i])
         if w[i] != 0:
             count += 1
-    return total, count
+    return total / np.float64(count)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _scaled_by_count(x, w, g, out):
+    """out = x * (g / count of nonzero w), the factor rounded to x's dtype first (x, w
+    and out flat)."""
+    count = 0
+    for i in range(w.size):
+        if w[i] != 0:
+            count += 1
+    factor = out.dtype.type(np.float64(g) / np.float64(count))
+    for i in range(x.size):
+        out[i] = x[i] * factor
+
+
+def _scale(x, w, g):
+    """x * g / count_nonzero(w), of x's shape and dtype (g a 0-d array or scalar)."""
+    x = np.ascontiguousarray(x)
+    out = np.empty_like(x)
+    _scaled_by_count(x.reshape(-1), np.ascontiguousarray(w).reshape(-1),
+                     np.float64(np.asarray(g)[()]), out.reshape(-1))
+    return out
 
 
 def _check_shapes(op, x, w):
@@ -33,10 +56,8 @@ def kernel_weighted_mean():
 
     def run(s, w):
         _check_shapes('weighted_mean', s, w)
-        total, count = _weighted_sum(np.ascontiguousarray(s).reshape(-1),
-                                     np.ascontiguousarray(w).reshape(-1))
-        with np.errstate(divide='ignore', invalid='ignore'):
-            return np.asarray(np.float64(total) / np.float64(count), s.dtype)
+        return np.asarray(_weighted_mean(np.ascontiguousarray(s).reshape(-1),
+                                         np.ascontiguousarray(w).reshape(-1)), s.dtype)
     return run
 
 
@@ -46,9 +67,7 @@ def kernel_scale_by_nonzero_count():
 
     def run(x, w, g):
         _check_shapes('scale_by_nonzero_count', x, w)
-        with np.errstate(divide='ignore', invalid='ignore'):
-            factor = x.dtype.type(np.float64(g) / np.float64(np.count_nonzero(w)))
-            return np.multiply(x, factor)
+        return _scale(x, w, g)
     return run
 
 
@@ -63,9 +82,8 @@ def kernel_weighted_softmax_crossentropy():
             _crossentropy_rows(flat_z, flat_y, scores)
         # The two compiled loops the separate kernels run (one more compiled function
         # joining them would add to every cold compile).
-        total, count = _weighted_sum(scores, np.ascontiguousarray(w).reshape(-1))
-        with np.errstate(divide='ignore', invalid='ignore'):
-            return np.asarray(np.float64(total) / np.float64(count), z.dtype)
+        return np.asarray(_weighted_mean(scores, np.ascontiguousarray(w).reshape(-1)),
+                          z.dtype)
     return run
 
 
@@ -73,12 +91,11 @@ def kernel_weighted_softmax_crossentropy():
 def kernel_weighted_softmax_crossentropy_grad():
     """Factory: (z, y, x, w, g) -> softmax_crossentropy_grad(z, y, x * g /
     count_nonzero(w)), shaped like z."""
-    scale = kernel_scale_by_nonzero_count()
-
     def run(z, y, x, w, g):
         _check_shapes('weighted_softmax_crossentropy_grad', z.shape[:-1], x)
+        _check_shapes('weighted_softmax_crossentropy_grad', x, w)
         flat_z, flat_y = _rows(z, y)
-        factors = np.ascontiguousarray(scale(x, w, g), z.dtype).reshape(-1)
+        factors = np.ascontiguousarray(_scale(x, w, g), z.dtype).reshape(-1)
         out = np.empty_like(flat_z)
         _crossentropy_grad_rows(flat_z, flat_y, factors, out)
         return out.reshape(z.shape)
