@@ -48,6 +48,23 @@ def test_sgd_updates_in_place_match_new_buffers():
             assert kept >= 4, kept     # both weights and their velocities at least
 
 
+def test_the_variable_read_first_is_updated_last():
+    """The in-place updates run in the reverse order of the first reads of their
+    variables: w1 (read by the first product) is written last, w2 before it."""
+    f, _ = sgd_step(0.9)
+    steps = f.plan.steps
+    first_read = {}
+    for index, step in enumerate(steps):
+        for slot in step.inputs:
+            first_read.setdefault(slot, index)
+    names = {slot: key.split('#')[0] for slot, key in f.plan.variables.items()}
+    updating = [step for step in steps if step.destroys]
+    reads = [min(first_read[step.inputs[p]] for p in step.destroys) for step in updating]
+    updated = [sorted(names[step.inputs[p]] for p in step.destroys) for step in updating]
+    assert reads == sorted(reads, reverse=True), (updated, reads)
+    assert updated.index(['m_w2', 'w2']) < updated.index(['m_w1', 'w1']), updated
+
+
 def test_a_reader_of_the_old_value_runs_before_the_update():
     v = ir.Variable(np.arange(4.0), name='v')
     x = ir.placeholder((4,), 'float64', name='x')
