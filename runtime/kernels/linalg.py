@@ -242,9 +242,17 @@ def matmul(a, b, transpose_a, transpose_b, bias, act, z=None, alpha=1.0, beta=0.
 
 def _fits(buffers, shape, dtype):
     """Whether `buffers` is a pair of C-contiguous arrays of that shape and dtype."""
-    return len(buffers) == 2 and all(
-        type(x) is np.ndarray and x.shape == shape and x.dtype == dtype  # noqa: E721
-        and x.flags.c_contiguous and x.flags.writeable for x in buffers)
+    if len(buffers) != 2:
+        return False
+    first, second = buffers
+    return _fit(first, shape, dtype) and _fit(second, shape, dtype)
+
+
+def _fit(x, shape, dtype):
+    if type(x) is not np.ndarray or x.shape != shape or x.dtype != dtype:  # noqa: E721
+        return False
+    flags = x.flags
+    return flags.c_contiguous and flags.writeable
 
 
 def _step(size, blocks):
@@ -259,19 +267,21 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 def _empty(shape, dtype):
     """A shared empty array: 'no bias' (0,) or 'no z' (0, 0)."""
-    key = (shape, np.dtype(dtype))
-    if key not in _EMPTY:
-        _EMPTY[key] = np.empty(shape, dtype)
-    return _EMPTY[key]
+    found = _EMPTY.get((shape, dtype))      # dtype as given (a.dtype: no conversion)
+    if found is None:
+        found = _EMPTY[shape, dtype] = _EMPTY.setdefault((shape, np.dtype(dtype)),
+                                                         np.empty(shape, dtype))
+    return found
 
 
 def _unit_scales(dtype):
     """(alpha, beta) = (1, 0): a plain product (shared; not flagged read-only, which
     would make Numba compile another specialization of the kernels)."""
-    key = ('scales', np.dtype(dtype))
-    if key not in _EMPTY:
-        _EMPTY[key] = np.array([1.0, 0.0], dtype)
-    return _EMPTY[key]
+    found = _EMPTY.get(('scales', dtype))
+    if found is None:
+        found = _EMPTY['scales', dtype] = _EMPTY.setdefault(
+            ('scales', np.dtype(dtype)), np.array([1.0, 0.0], dtype))
+    return found
 
 
 def _no_bias(dtype):
@@ -392,7 +402,7 @@ def _check_like_product(op, name, array, a, b, transpose_a, transpose_b):
 def _check_gemm_operands(op, z, a, b, alpha, beta, transpose_a, transpose_b):
     _check_like_product(op, 'z', z, a, b, transpose_a, transpose_b)
     for name, scalar in (('alpha', alpha), ('beta', beta)):
-        if np.ndim(scalar) != 0 or scalar.dtype != a.dtype:
+        if getattr(scalar, 'ndim', None) != 0 or scalar.dtype != a.dtype:
             raise ValueError(f"{op}: expected a 0-d {a.dtype} {name}, received "
                              f"{np.asarray(scalar).dtype} of shape {np.shape(scalar)}")
 

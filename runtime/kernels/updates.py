@@ -40,6 +40,8 @@ def _sum_pair(z, g, alpha, beta, p, acc, s, v, total):
 
 
 def _flat(array):
+    if array.ndim == 1 and array.flags.c_contiguous:
+        return array
     return np.ascontiguousarray(array).reshape(-1)
 
 
@@ -89,6 +91,6 @@ def _check(z, g, alpha, beta, p, leading):
         raise ValueError(f"scaled_update: expected p of z's shape and dtype, {dtype} "
                          f"{z.shape}, received {p.dtype} {p.shape}")
     for name, scalar in (('alpha', alpha), ('beta', beta)):
-        if np.shape(scalar) != () or np.asarray(scalar).dtype != dtype:
+        if getattr(scalar, 'shape', None) != () or scalar.dtype != dtype:
             raise ValueError(f"scaled_update: expected a 0-d {dtype} {name}, received "
                              f"{np.asarray(scalar).dtype} {np.shape(scalar)}")
