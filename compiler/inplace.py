@@ -19,10 +19,11 @@ when:
 
 Order. Such steps, and the 'part' views of their results, move to the end of the plan:
 every reader of the old values then comes before them, and every step that might fail
-runs before any variable is overwritten, so a failing call still changes nothing. Among
-themselves they go in the reverse order of the steps first reading their variables: the
-variable the next call reads first is written last (`_first_reads`). (The executor's NaN guard runs them into new buffers instead.) The
-first call runs them in place too, so that it compiles the kernels later calls run.
+runs before any variable is overwritten, so a failing call still changes nothing. (The
+executor's NaN guard runs them into new buffers instead.) The first call runs them in
+place too, so that it compiles the kernels later calls run. Among themselves they go in
+the reverse order of the steps first reading their variables: the variable the next call
+reads first is written last (`_first_reads`).
 """
 from collections import Counter, defaultdict
 

@@ -65,7 +65,7 @@ def _straight_line(bound, name):
     list built per step), then the frees. 0.12 instead of 0.41 us per step with empty
     kernels (the MLP 784-512-512-10 step: 3.1 against 10.6 us of its 26 steps; an
     unrolled LSTM runs ~900)."""
-    lines = ['def run(values):', '    index = 0', '    try:']
+    lines = ['def run(values):', '    index = 0', '    try:', '        pass']
     names = {}
     for index, (kernel, inputs, output, free, into) in enumerate(bound):
         names[f'k{index}'] = kernel
