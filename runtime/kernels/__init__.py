@@ -15,7 +15,7 @@ from . import (allocator, avgpool, blas, conv, debug, dims, elementwise, fused_r
 
 # One thread pool at a time (see threads, linalg): the kernels run tasks on their own
 # threads and call SciPy's BLAS from inside them, so that BLAS runs on one thread.
-linalg.set_blas_threads(1)
+blas.set_blas_threads(1)
 # Big arrays freed by one step are reused by the next instead of page-faulted in again.
 allocator.keep_freed_memory()
 

@@ -11,8 +11,10 @@ compiles to one call.
 The functions are registered with LLVM under fixed names (`symkeras_sgemm`,
 `symkeras_dgemm`) when this module is imported, and kernels call them by name: Numba's
 disk cache stays valid across processes (a raw function pointer baked into compiled
-code would not be). The BLAS must run single-threaded: `linalg.set_blas_threads(1)`.
+code would not be). The BLAS must run single-threaded: `set_blas_threads(1)` below.
 """
+import ctypes
+
 import llvmlite.binding as llvm
 import numpy as np
 from llvmlite import ir
@@ -39,6 +41,45 @@ def _bind():
 
 _bind()
 _INT = ir.IntType(_fortran_int_bits())
+
+
+_SETTERS = ('scipy_openblas_set_num_threads', 'openblas_set_num_threads',
+            'scipy_openblas_set_num_threads64_', 'openblas_set_num_threads64_')
+
+
+def _loaded_openblas_paths():
+    """Paths of the OpenBLAS libraries SciPy loaded (Linux: from /proc/self/maps)."""
+    import scipy.linalg.cython_blas  # noqa: F401  (loads SciPy's BLAS, the kernels' GEMM)
+    try:
+        with open('/proc/self/maps') as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return []
+    paths = {line.split()[-1] for line in lines if 'openblas' in line.lower()}
+    # numpy's own BLAS is a separate library the kernels never call: leave it alone.
+    return sorted(p for p in paths if '/numpy' not in p)
+
+
+def set_blas_threads(count):
+    """Set the thread count of the OpenBLAS that the kernels' GEMM calls.
+
+    Args:
+        count: number of BLAS threads (1 when the caller parallelises itself).
+
+    Returns:
+        True if an OpenBLAS was found and set, False otherwise (other BLAS builds).
+    """
+    done = False
+    for path in _loaded_openblas_paths():
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        setter = next((getattr(library, n) for n in _SETTERS if hasattr(library, n)), None)
+        if setter is not None:
+            setter(ctypes.c_int(int(count)))
+            done = True
+    return done
 
 
 def _slot(builder, value):

@@ -4,7 +4,7 @@ z: gemm, or masked by a relu's output: matmul_relu_grad), and the BLAS thread se
 The kernels call SciPy's BLAS GEMM directly (`blas.gemm`) on blocks of output rows; blocks
 run on the kernel threads (`threads`), so BLAS itself must run on one thread: two thread
 pools spin-waiting against each other on two cores cost 3-4x (PERF-NOTES).
-`set_blas_threads(1)` arranges that; runtime/kernels/__init__.py calls it. Products
+`blas.set_blas_threads(1)` arranges that; runtime/kernels/__init__.py calls it. Products
 below PARALLEL_MIN_WORK multiply-adds (~100 us of one core) run as one GEMM on the calling
 thread: waking a worker costs more than they gain, and under load a busy second core
 turns a 60 us product into milliseconds (measured: the MLP 784-32-10's 784x128x32
@@ -13,8 +13,6 @@ output rows than columns and a long inner dimension (a batch through a dense lay
 that inner dimension instead, then adds the partial products (`_split_inner_driver`),
 unless b is read transposed (see `_split_inner`).
 """
-import ctypes
-
 import numpy as np
 from numba import njit
 
@@ -31,45 +29,6 @@ K_SPLIT_MIN_INNER = 256
 K_SPLIT_MAX_PARTIAL = 1 << 20
 SPLIT_MORE_WORK = 1 << 27
 MIN_BLOCK = 32
-_SETTERS = ('scipy_openblas_set_num_threads', 'openblas_set_num_threads',
-            'scipy_openblas_set_num_threads64_', 'openblas_set_num_threads64_')
-
-
-def _loaded_openblas_paths():
-    """Paths of the OpenBLAS libraries SciPy loaded (Linux: from /proc/self/maps)."""
-    import scipy.linalg.cython_blas  # noqa: F401  (loads SciPy's BLAS, the kernels' GEMM)
-    try:
-        with open('/proc/self/maps') as handle:
-            lines = handle.read().splitlines()
-    except OSError:
-        return []
-    paths = {line.split()[-1] for line in lines if 'openblas' in line.lower()}
-    # numpy's own BLAS is a separate library the kernels never call: leave it alone.
-    return sorted(p for p in paths if '/numpy' not in p)
-
-
-def set_blas_threads(count):
-    """Set the thread count of the OpenBLAS that the kernels' GEMM calls.
-
-    Args:
-        count: number of BLAS threads (1 when the caller parallelises itself).
-
-    Returns:
-        True if an OpenBLAS was found and set, False otherwise (other BLAS builds).
-    """
-    done = False
-    for path in _loaded_openblas_paths():
-        try:
-            library = ctypes.CDLL(path)
-        except OSError:
-            continue
-        setter = next((getattr(library, n) for n in _SETTERS if hasattr(library, n)), None)
-        if setter is not None:
-            setter(ctypes.c_int(int(count)))
-            done = True
-    return done
-
-
 @njit(cache=True, nogil=True, error_model="numpy", inline='always')
 def _matmul_block(a, b, transpose_a, transpose_b, z, scales, bias, act, mask, addend, r0,
                   r1, c0, c1, out, total):

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from runtime.kernels import get_kernel, linalg
+from runtime.kernels import blas, get_kernel, linalg
 
 
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
@@ -52,7 +52,7 @@ def test_matmul_rejects_mismatched_inputs():
 def test_blas_runs_single_threaded_under_the_kernels():
     """Importing the kernels sets SciPy's OpenBLAS to one thread (the kernels run their own
     threads)."""
-    assert linalg.set_blas_threads(1) in (True, False)   # False only for non-OpenBLAS
+    assert blas.set_blas_threads(1) in (True, False)   # False only for non-OpenBLAS
 
 
 @pytest.mark.parametrize('parallel', [False, True])
