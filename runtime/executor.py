@@ -45,17 +45,10 @@ def _into(step):
     return tuple(step.inputs[p] for p in step.out_positions())
 
 
-def _kernel(step, plan):
-    """The step's kernel; for a step writing into a variable's buffer, a wrapper that first
-    advances runtime.stable's epoch (kept transforms of that variable are then stale)."""
-    kernel = get_kernel(step.kernel, step.attrs)
-    if not any(slot in plan.variables for slot in _into(step)):
-        return kernel
-
-    def updating(*args, **kwargs):
-        stable.advance()
-        return kernel(*args, **kwargs)
-    return updating
+def _updates_variable(step, plan):
+    """Whether `step` writes into a variable's buffer: runtime.stable's epoch is advanced
+    before it runs (kept transforms of that variable are then stale)."""
+    return any(slot in plan.variables for slot in _into(step))
 
 
 def _straight_line(bound, name):
@@ -66,8 +59,8 @@ def _straight_line(bound, name):
     kernels (the MLP 784-512-512-10 step: 3.1 against 10.6 us of its 26 steps; an
     unrolled LSTM runs ~900)."""
     lines = ['def run(values):', '    index = 0', '    try:', '        pass']
-    names = {}
-    for index, (kernel, inputs, output, free, into) in enumerate(bound):
+    names = {'advance': stable.advance}
+    for index, (kernel, inputs, output, free, into, updating) in enumerate(bound):
         names[f'k{index}'] = kernel
         args = [f'values[{slot}]' for slot in inputs]
         if len(into) == 1:
@@ -75,6 +68,8 @@ def _straight_line(bound, name):
         elif into:
             args.append('out=(' + ''.join(f'values[{slot}], ' for slot in into) + ')')
         lines.append(f'        index = {index}')
+        if updating:
+            lines.append('        advance()')
         lines.append(f'        values[{output}] = k{index}({", ".join(args)})')
         lines.extend(f'        values[{slot}] = None' for slot in free)
     lines += ['    except Exception as error:', '        return index, error',
@@ -102,9 +97,11 @@ class Executor:
     def __init__(self, plan, nodes=None):
         self.plan = plan
         self.nodes = dict(nodes or {})
-        # (kernel, inputs, output, free, into); into: the slots whose buffers the kernel
-        # gets as out= (a dying input's, or the variables' a step updates in place).
-        self.bound = [(_kernel(s, plan), tuple(s.inputs), s.output, tuple(s.free), _into(s))
+        # (kernel, inputs, output, free, into, updating); into: the slots whose buffers
+        # the kernel gets as out= (a dying input's, or the variables' a step updates in
+        # place); updating: whether one of them is a variable's (see _updates_variable).
+        self.bound = [(get_kernel(s.kernel, s.attrs), tuple(s.inputs), s.output,
+                       tuple(s.free), _into(s), _updates_variable(s, plan))
                       for s in plan.steps]
         self.times = None
         self.nan_guard = False
@@ -141,7 +138,9 @@ class Executor:
         guard = self.nan_guard
         if guard:
             self._check_leaves(values)
-        for index, (kernel, inputs, output, free, into) in enumerate(self.bound):
+        for index, (kernel, inputs, output, free, into, updating) in enumerate(self.bound):
+            if updating:
+                stable.advance()
             args = [values[i] for i in inputs]
             extra = {}
             if into and not (guard and self.plan.steps[index].destroys):

@@ -224,23 +224,24 @@ _EMPTY = {}
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
+def _shared(key, dtype, make):
+    """The array `make()` built once per (key, dtype), found by the dtype as given (a.dtype:
+    no conversion on the hot path)."""
+    found = _EMPTY.get((key, dtype))
+    if found is None:
+        found = _EMPTY[key, dtype] = _EMPTY.setdefault((key, np.dtype(dtype)), make())
+    return found
+
+
 def _empty(shape, dtype):
     """A shared empty array: 'no bias' (0,) or 'no z' (0, 0)."""
-    found = _EMPTY.get((shape, dtype))      # dtype as given (a.dtype: no conversion)
-    if found is None:
-        found = _EMPTY[shape, dtype] = _EMPTY.setdefault((shape, np.dtype(dtype)),
-                                                         np.empty(shape, dtype))
-    return found
+    return _shared(shape, dtype, lambda: np.empty(shape, dtype))
 
 
 def _unit_scales(dtype):
     """(alpha, beta) = (1, 0): a plain product (shared; not flagged read-only, which
     would make Numba compile another specialization of the kernels)."""
-    found = _EMPTY.get(('scales', dtype))
-    if found is None:
-        found = _EMPTY['scales', dtype] = _EMPTY.setdefault(
-            ('scales', np.dtype(dtype)), np.array([1.0, 0.0], dtype))
-    return found
+    return _shared('scales', dtype, lambda: np.array([1.0, 0.0], dtype))
 
 
 def _no_bias(dtype):
