@@ -3,7 +3,7 @@ kept between calls.
 
 A variable's array (`compiler.ir.Variable.value`, an artifact's variables) is replaced,
 never written, by `set_value`; the only in-place writes are a compiled function's update
-steps, and each of those advances `epoch()` (the executor wraps them). A kernel that keeps
+steps, and the executor advances `epoch()` before each of those. A kernel that keeps
 something derived from such an array (the Winograd-transformed filter of an inference
 convolution) may reuse it while `unchanged(array, epoch)`, without comparing values: for
 a batch-1 prediction of the seed CNN, comparing its two filters with their copies cost
