@@ -20,8 +20,10 @@ def _versions():
     import numpy
     import scipy
     import symkeras
+    from runtime.kernels import blas
     return {'symkeras': getattr(symkeras, '__version__', 'unknown'), 'numba': numba.__version__,
-            'numpy': numpy.__version__, 'scipy': scipy.__version__}
+            'numpy': numpy.__version__, 'scipy': scipy.__version__,
+            "symkeras's GEMM:": blas.LIBRARY.name}
 
 
 def cnn_model():

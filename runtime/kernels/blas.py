@@ -1,4 +1,4 @@
-"""GEMM from nopython code: SciPy's BLAS `sgemm`/`dgemm` bound by symbol name.
+"""GEMM from nopython code: the BLAS library's `sgemm`/`dgemm` bound by symbol name.
 
 `gemm_flags(a, b, c, transpose_a, transpose_b, beta)` computes, for row-major 2-D arrays
 whose rows may be strided (views into bigger matrices), c = op(a) @ op(b) + beta * c;
@@ -8,78 +8,30 @@ call per dtype). Unlike
 `np.dot` inside Numba it takes submatrices without copies, accumulates (beta = 1), and
 compiles to one call.
 
-The functions are registered with LLVM under fixed names (`symkeras_sgemm`,
+The functions of the library `blas_library.chosen()` picks (MKL or SciPy's OpenBLAS;
+`LIBRARY` names it) are registered with LLVM under fixed names (`symkeras_sgemm`,
 `symkeras_dgemm`) when this module is imported, and kernels call them by name: Numba's
-disk cache stays valid across processes (a raw function pointer baked into compiled
-code would not be). The BLAS must run single-threaded: `set_blas_threads(1)` below.
+disk cache stays valid across processes and libraries (a raw function pointer baked into
+compiled code would not be). The BLAS must run single-threaded: MKL is set sequential,
+SciPy's OpenBLAS to one thread (`set_blas_threads(1)`).
 """
-import ctypes
-
 import llvmlite.binding as llvm
 import numpy as np
 from llvmlite import ir
 from numba import config, njit, types
 from numba.core import cgutils
-from numba.extending import get_cython_function_address, intrinsic
+from numba.extending import intrinsic
+
+from . import blas_library
 
 SYMBOLS = {types.float32: 'symkeras_sgemm', types.float64: 'symkeras_dgemm'}
 
 
-def _fortran_int_bits():
-    """32 for the usual LP64 BLAS, 64 when SciPy was built against ILP64."""
-    try:
-        from scipy.__config__ import CONFIG
-        return 64 if CONFIG['Build Dependencies']['blas']['cython blas ilp64'] else 32
-    except (ImportError, KeyError, TypeError):
-        return 32
-
-
-def _bind():
-    for name, symbol in (('sgemm', 'symkeras_sgemm'), ('dgemm', 'symkeras_dgemm')):
-        llvm.add_symbol(symbol, get_cython_function_address('scipy.linalg.cython_blas', name))
-
-
-_bind()
-_INT = ir.IntType(_fortran_int_bits())
-
-
-_SETTERS = ('scipy_openblas_set_num_threads', 'openblas_set_num_threads',
-            'scipy_openblas_set_num_threads64_', 'openblas_set_num_threads64_')
-
-
-def _loaded_openblas_paths():
-    """Paths of the OpenBLAS libraries SciPy loaded (Linux: from /proc/self/maps)."""
-    import scipy.linalg.cython_blas  # noqa: F401  (loads SciPy's BLAS, the kernels' GEMM)
-    try:
-        with open('/proc/self/maps') as handle:
-            lines = handle.read().splitlines()
-    except OSError:
-        return []
-    paths = {line.split()[-1] for line in lines if 'openblas' in line.lower()}
-    # numpy's own BLAS is a separate library the kernels never call: leave it alone.
-    return sorted(p for p in paths if '/numpy' not in p)
-
-
-def set_blas_threads(count):
-    """Set the thread count of the OpenBLAS that the kernels' GEMM calls.
-
-    Args:
-        count: number of BLAS threads (1 when the caller parallelises itself).
-
-    Returns:
-        True if an OpenBLAS was found and set, False otherwise (other BLAS builds).
-    """
-    done = False
-    for path in _loaded_openblas_paths():
-        try:
-            library = ctypes.CDLL(path)
-        except OSError:
-            continue
-        setter = next((getattr(library, n) for n in _SETTERS if hasattr(library, n)), None)
-        if setter is not None:
-            setter(ctypes.c_int(int(count)))
-            done = True
-    return done
+LIBRARY = blas_library.chosen()
+llvm.add_symbol('symkeras_sgemm', LIBRARY.sgemm)
+llvm.add_symbol('symkeras_dgemm', LIBRARY.dgemm)
+_INT = ir.IntType(LIBRARY.int_bits)
+set_blas_threads = blas_library.set_blas_threads
 
 
 def _slot(builder, value):

@@ -11,6 +11,9 @@ cache files; when it changes, the cached entries of these modules are deleted be
 is loaded, and everything recompiles once. Generated kernels (`elementwise.load_module`)
 carry the digest in their source text, whose hash names their file, so they are rebuilt
 too. A fresh install or an unchanged checkout finds the same digest and keeps its cache.
+The digest also covers the integer width of the BLAS the kernels call (`blas_library`):
+compiled GEMM calls pass 32- or 64-bit integers, and SYMKERAS_BLAS may pick another
+library in the next process.
 """
 import glob
 import hashlib
@@ -23,10 +26,12 @@ _digest = None
 
 
 def sources_digest():
-    """SHA-256 (hex, 24 characters) of the kernel modules' names and sources."""
+    """SHA-256 (hex, 24 characters) of the kernel modules' names and sources, and the
+    BLAS integer width."""
     global _digest
     if _digest is None:
-        hasher = hashlib.sha256()
+        from .blas_library import chosen
+        hasher = hashlib.sha256(b'blas int%d\0' % chosen().int_bits)
         for path in sorted(glob.glob(os.path.join(HERE, '*.py'))):
             with open(path, 'rb') as handle:
                 hasher.update(os.path.basename(path).encode() + b'\0' + handle.read())

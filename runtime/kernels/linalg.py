@@ -1,10 +1,10 @@
 """Matrix product (optionally with a fused bias + activation, accumulated into a scaled
-z: gemm, or masked by a relu's output: matmul_relu_grad), and the BLAS thread setting.
+z: gemm, or masked by a relu's output: matmul_relu_grad).
 
-The kernels call SciPy's BLAS GEMM directly (`blas.gemm`) on blocks of output rows; blocks
-run on the kernel threads (`threads`), so BLAS itself must run on one thread: two thread
-pools spin-waiting against each other on two cores cost 3-4x (PERF-NOTES).
-`blas.set_blas_threads(1)` arranges that; runtime/kernels/__init__.py calls it. Products
+The kernels call the BLAS GEMM directly (`blas.gemm`, MKL or SciPy's OpenBLAS) on blocks
+of output rows; blocks run on the kernel threads (`threads`), so BLAS itself must run on
+one thread: two thread pools spin-waiting against each other on two cores cost 3-4x
+(PERF-NOTES). `blas` binds MKL sequential, or SciPy's OpenBLAS set to one thread. Products
 below PARALLEL_MIN_WORK multiply-adds (~100 us of one core) run as one GEMM on the calling
 thread: waking a worker costs more than they gain, and under load a busy second core
 turns a 60 us product into milliseconds (measured: the MLP 784-32-10's 784x128x32

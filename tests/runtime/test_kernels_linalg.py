@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from runtime.kernels import blas, get_kernel, linalg
+from runtime.kernels import get_kernel, linalg
 
 
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
@@ -47,12 +47,6 @@ def test_matmul_rejects_mismatched_inputs():
         kernel(np.zeros((2, 3)), np.zeros((4, 5)))
     with pytest.raises(ValueError, match='matmul: .*float32 and float64'):
         kernel(np.zeros((2, 3), np.float32), np.zeros((3, 5)))
-
-
-def test_blas_runs_single_threaded_under_the_kernels():
-    """Importing the kernels sets SciPy's OpenBLAS to one thread (the kernels run their own
-    threads)."""
-    assert blas.set_blas_threads(1) in (True, False)   # False only for non-OpenBLAS
 
 
 @pytest.mark.parametrize('parallel', [False, True])
