@@ -4,7 +4,7 @@
 
 For each of the step's five products (shapes as the compiled step runs them), times:
 - `blas 1t`: the runtime's product on one thread: one call of the BLAS the kernels call
-  (SciPy's OpenBLAS, single-threaded), the whole product;
+  (`runtime.kernels.blas.LIBRARY`: MKL or SciPy's OpenBLAS, one thread), the whole product;
 - `blas 1t half`: the same on half the output columns or rows: one thread's share when
   two threads split the product, so the two halves at once are the floor of a 2-thread
   product (when the two cores run as fast together as alone, which they do not quite);

@@ -1,8 +1,9 @@
 """Facts about the machine and the checkout a benchmark ran on, and its fp32 GEMM speed.
 
-`python benchmarks/machine.py --gemm` prints one `RESULT {json}` line with numpy's
-float32 GEMM rate (GFLOP/s) on the benchmark's thread count: the ceiling the CNN rows
-are compared with.
+`python benchmarks/machine.py --gemm` prints one `RESULT {json}` line with the float32
+GEMM rates (GFLOP/s) on the benchmark's thread count of numpy's BLAS and of symkeras's own
+product kernel (its BLAS, e.g. MKL, split over its threads): the faster is the ceiling
+the CNN rows are compared with.
 """
 import datetime
 import hashlib
@@ -86,22 +87,35 @@ def describe(root):
     }
 
 
-def gemm_gflops(size=GEMM_SIZE, repeats=GEMM_REPEATS):
-    """Best-of-`repeats` float32 GEMM rate of numpy's BLAS, in GFLOP/s."""
+def gemm_gflops(size=GEMM_SIZE, repeats=GEMM_REPEATS, product=None):
+    """Best-of-`repeats` float32 GEMM rate of `product(a, b)` (default numpy's a @ b), in
+    GFLOP/s."""
     import numpy as np
+    product = product or np.matmul
     rng = np.random.default_rng(common.SEED)
     a = rng.random((size, size), dtype='float32')
     b = rng.random((size, size), dtype='float32')
-    a @ b
-    best = min(common.timed(lambda: a @ b)[1] for _ in range(repeats))
+    product(a, b)
+    best = min(common.timed(lambda: product(a, b))[1] for _ in range(repeats))
     return 2.0 * size ** 3 / best / 1e9
+
+
+def symkeras_product():
+    """symkeras's matrix-product kernel (`a @ b`) and the name of the BLAS it calls."""
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from runtime.kernels import blas, get_kernel
+    return get_kernel('matmul', {}), blas.LIBRARY.name
 
 
 def main():
     common.setup_threads()
     if '--gemm' in sys.argv[1:]:
         import numpy
-        result = dict(status='ok', row='gemm', gflops=gemm_gflops(), size=GEMM_SIZE)
+        product, library = symkeras_product()
+        rates = {'numpy': gemm_gflops(), f'symkeras ({library})': gemm_gflops(product=product)}
+        best = max(rates, key=rates.get)
+        result = dict(status='ok', row='gemm', gflops=rates[best], size=GEMM_SIZE,
+                      source=best, rates=rates)
         common.emit('numpy', result, {'numpy': numpy.__version__})
     else:
         print(describe(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))

@@ -59,6 +59,23 @@ def test_report_ratio_uses_fastest_peer():
     assert '| 2.00 | <= 1 (not met) |' in report.main_table(summary, options)
 
 
+def test_gemm_ceiling_is_the_faster_of_numpy_s_and_symkeras_s_product():
+    sys.path.insert(0, BENCHMARKS)
+    try:
+        import machine
+        import report
+    finally:
+        sys.path.remove(BENCHMARKS)
+    product, library = machine.symkeras_product()
+    assert machine.gemm_gflops(size=64, repeats=2, product=product) > 0
+    rates = {'numpy': 250.0, f'symkeras ({library})': 300.0}
+    facts = {'gemm': dict(status='ok', gflops=300.0, size=64, rates=rates)}
+    cell = dict(status='ok', median=report.CNN_TRAIN_FLOP / 150e9)
+    line = report._gflops_line({'cnn_train': {'symkeras': cell}}, facts)
+    assert f'numpy 250, symkeras ({library}) 300; ceiling (the faster): 300' in line
+    assert 'symkeras 150 GFLOP/s (50%)' in line
+
+
 def test_gemm_bound_prints_the_five_products_and_their_sums():
     command = [sys.executable, os.path.join(BENCHMARKS, 'gemm_bound.py'), '--calls', '2']
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
