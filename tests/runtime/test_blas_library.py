@@ -122,9 +122,6 @@ def test_products_do_not_depend_on_the_operands_alignment(m, k, n):
     """Run-to-run reproducibility: the same values at other addresses (numpy's allocations
     are 16-byte aligned, not 64) give bitwise the same product (MKL's code paths may
     depend on alignment; this one's do not)."""
-    import numpy as np
-
-    from runtime.kernels import get_kernel
     kernel = get_kernel('matmul', {})
     rng = np.random.RandomState(0)
     a0 = rng.standard_normal((m, k)).astype(np.float32)
