@@ -59,11 +59,22 @@ def _forward_kernel(op, strides, padding, dilation, act, pool, region=None):
                          f"{tuple(core.ACTIVATIONS)}")
     code = core.ACTIVATIONS[act]
     memo = {}
+    # (out_hw, geo) per shapes and dtypes already checked: the checks and the geometry
+    # took ~2.4 us of each convolution of a ~190 us batch-1 prediction.
+    checked = {}
 
     def run(x, w, b=None):
-        _check_forward(op, x, w, b)
+        key = (x.shape, w.shape, x.dtype, w.dtype,
+               None if b is None else (b.shape, b.dtype))
+        found = checked.get(key)
+        if found is None:
+            _check_forward(op, x, w, b)
+            if len(checked) >= 64:
+                checked.clear()
+            found = checked[key] = geometry_2d(x.shape[1:3], w.shape[:2], strides,
+                                               dilation, padding)
+        out_hw, geo = found
         x, w = np.ascontiguousarray(x), np.ascontiguousarray(w)
-        out_hw, geo = geometry_2d(x.shape[1:3], w.shape[:2], strides, dilation, padding)
         bias = _empty(1, x.dtype) if b is None else np.ascontiguousarray(b)
         return convolve(x, w, bias, code, geo, out_hw, pool, region, memo=memo)
     return run

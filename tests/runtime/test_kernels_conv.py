@@ -294,6 +294,16 @@ def test_fused_conv_rejects_bad_bias_and_activation():
     kernel = get_kernel('conv2d_bias_act', attrs)
     with pytest.raises(ValueError, match=r'conv2d_bias_act: expected a bias of shape \(2,\)'):
         kernel(np.zeros((1, 4, 4, 3)), np.zeros((3, 3, 3, 2)), np.zeros(3))
+    # After good calls (their shapes' checks are remembered), bad ones are still caught.
+    x, w = np.zeros((1, 4, 4, 3)), np.zeros((3, 3, 3, 2))
+    kernel(x, w, np.zeros(2))
+    kernel(x, w)
+    with pytest.raises(ValueError, match=r'expected a bias of shape \(2,\)'):
+        kernel(x, w, np.zeros(3))
+    with pytest.raises(ValueError, match='float64 and float64 and float32'):
+        kernel(x, w, np.zeros(2, np.float32))
+    with pytest.raises(ValueError, match=r'3 channels, the filter .* expects 4'):
+        kernel(x, np.zeros((3, 3, 4, 2)), np.zeros(2))
 
 
 @pytest.mark.parametrize('case', [CASES[0], CASES[8], CASES[9]], ids=['5x6c3', '6x8c8', '8x6c9'])
