@@ -14,20 +14,16 @@ from .ops.recurrent import Recurrent, StepGraph
 
 
 def unstack_static(x, axis):
-    """[x indexed at i along `axis` for every i] (static size), cut by halving the axis.
+    """[x indexed at i along `axis` for every i] (static size), each cut from x itself.
 
-    The gradient of each cut is the piece padded with zeros to its parent's length, and
-    these are summed: cutting every entry out of the whole tensor would cost O(n^2) memory
-    traffic in the backward pass, halving costs O(n log n).
+    The gradient of each cut is the piece padded with zeros to x's shape; those add up to
+    the concatenation of the pieces, which `rewrite/slices.py` puts in their sum's place:
+    one copy of x's size. (Before that rewrite, cuts by halving the axis kept the summed
+    padding to O(n log n); after it, their slices copied the sequence log2(n) times forward
+    and their joins as often backward: an LSTM(128) over 32 steps, batch 64, spent ~5 of
+    its ~19 ms step in them.)
     """
-    size = x.shape[axis]
-    if size == 0:
-        return []
-    if size == 1:
-        return [B.squeeze(x, axis)]
-    half = size // 2
-    return (unstack_static(B.slice_axis(x, axis, 0, half), axis)
-            + unstack_static(B.slice_axis(x, axis, half, size), axis))
+    return [B.getitem(x, (slice(None),) * axis + (i,)) for i in range(x.shape[axis])]
 
 
 def _choose(keep, new, old):

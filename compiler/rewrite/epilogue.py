@@ -7,6 +7,9 @@ the node that ends the pattern; inner nodes must have no other reader:
 - fuse_epilogue:   act(conv(x, w) + b)            -> Conv2DBiasAct
                    act(matmul(a, w) + b)          -> MatMulBiasAct
   (bias and activation each optional; activations: relu; b of shape (F,))
+- fuse_reshaped_bias: reshape(matmul(a, w)) + b   -> reshape(MatMulBiasAct(a, w, b))
+  (the reshape keeps the last axis, F: a Dense layer or an RNN's input projection over a
+  sequence; the bias otherwise costs a pass over the whole output)
 - fuse_relu_pool_grad: maxpool_grad(y, g) * cast(y > 0) -> MaxPool2DReluGrad(y, g)
 - fuse_matmul_relu_grad: matmul(a, b) * cast(y > 0)  -> MatMulReluGrad(a, b, y)
 - fuse_gemm:       t * z +/- s * matmul(a, b)         -> Gemm(z, a, b, s, t)
@@ -80,9 +83,15 @@ class _Fuser:
         found = self.readers.get(node.id, [])
         return found[0] if len(found) == 1 else None
 
+    def value_readers(self, node):
+        """The readers of `node` (None: the outside, when it is an output) other than
+        those reading only its shape (reshape_like's reference)."""
+        return [r for r in self.readers.get(node.id, [])
+                if not (is_op(r, 'ReshapeLike') and r.inputs[0] is not node)]
+
     def run(self):
-        rules = (self.fuse_conv_pool, self.fuse_epilogue, self.fuse_relu_pool_grad,
-                 self.fuse_matmul_relu_grad, self.fuse_gemm)
+        rules = (self.fuse_conv_pool, self.fuse_epilogue, self.fuse_reshaped_bias,
+                 self.fuse_relu_pool_grad, self.fuse_matmul_relu_grad, self.fuse_gemm)
         for node in self.order:
             fused = None
             for rule in rules if node.op is not None else ():
@@ -176,6 +185,32 @@ class _Fuser:
             op = MatMulBiasAct(transpose_a=core.op.transpose_a,
                                transpose_b=core.op.transpose_b, act=act)
         return self.emit('fuse_epilogue', op, core, bias, node)
+
+    def fuse_reshaped_bias(self, node):
+        if not is_op(node, 'Add'):
+            return None
+        for shaped, bias in (node.inputs, reversed(node.inputs)):
+            if not is_op(shaped, 'Reshape', 'ReshapeLike') or \
+                    self.only_reader(shaped) is not node:
+                continue
+            core = shaped.inputs[0]
+            # Row-major: the output's last axis is the product's columns exactly when the
+            # two have the same (static) length. The product may also be read for its shape
+            # only (the reshape's gradient, reshape_like(g, product)): the fused product
+            # has that shape.
+            if is_op(core, 'MatMul') and self.value_readers(core) == [shaped] and \
+                    core.shape[-1] is not None and shaped.shape[-1] == core.shape[-1] and \
+                    bias.shape == (core.shape[-1],) and bias.dtype == core.dtype and \
+                    node.shape == shaped.shape and node.dtype == core.dtype:
+                op = MatMulBiasAct(transpose_a=core.op.transpose_a,
+                                   transpose_b=core.op.transpose_b, act='linear')
+                fused = _named(op(*[self.new[i.id] for i in (*core.inputs, bias)]), core)
+                self.new[core.id] = fused       # for the readers of its shape
+                rest = [self.new[i.id] for i in shaped.inputs[1:]]
+                self.log.append(('epilogue', 'fuse_reshaped_bias', f"{core.name} -> "
+                                 f"{node.name}: {op.describe()}, then {shaped.name}"))
+                return _named(shaped.op(fused, *rest), node)
+        return None
 
     def emit(self, rule, op, core, bias, end):
         inputs = [self.new[i.id] for i in core.inputs]

@@ -63,6 +63,32 @@ def test_dense_bias_relu_becomes_matmul_bias_act():
     assert_same([x], [out] + autodiff.gradients(loss, [w, b, v, c]), [rng.rand(4, 5)])
 
 
+def test_bias_after_a_reshaped_product_joins_the_product():
+    """A Dense layer over a sequence (or an RNN's input projection): reshape(x2 @ w) + b
+    becomes reshape(MatMulBiasAct), also when the reshape's gradient reads the product's
+    shape; a reshape that moves the last axis does not fuse."""
+    rng = np.random.RandomState(2)
+    x = ir.placeholder((None, 6, 5), 'float64')
+    w, b = ir.Variable(rng.normal(size=(5, 4))), ir.Variable(rng.normal(size=4))
+    flat = B.reshape(x, (-1, 5))
+    out = B.reshape(B.dot(flat, w), (-1, 6, 4)) + b
+    loss = B.reduce_sum(B.tanh(out))
+    grads = autodiff.gradients(loss, [w, b])
+    for outputs in ([out], [loss] + grads):
+        roots, log = optimize(outputs)
+        assert any(rule == 'fuse_reshaped_bias' for _, rule, _ in log)
+        reshaped = [n.inputs[0] for n in ir.toposort(roots) if type(n.op).__name__ ==
+                    'Reshape' and n.inputs[0].op is not None]
+        assert [type(n.op).__name__ for n in reshaped] == ['MatMulBiasAct']
+        assert_same([x], outputs, [rng.rand(3, 6, 5)])
+    wide = B.reshape(B.dot(flat, w), (-1, 24)) + ir.Variable(rng.normal(size=24))
+    split = B.reshape(B.dot(flat, w), (-1, 6, 2, 2)) + ir.Variable(rng.normal(size=2))
+    for outputs in ([wide], [split]):
+        roots, log = optimize(outputs)
+        assert not any(rule == 'fuse_reshaped_bias' for _, rule, _ in log)
+        assert_same([x], outputs, [rng.rand(3, 6, 5)])
+
+
 def test_nothing_fuses_when_an_inner_value_is_read_elsewhere():
     rng = np.random.RandomState(3)
     x = ir.placeholder((None, 5), 'float64')

@@ -88,3 +88,25 @@ def test_products_with_other_flags_or_over_static_axes_stay_apart():
     for graph in (total, layer):
         names, _, _ = ops_after([graph], ('canonicalize',))
         assert names.count('MatMul') == 2
+
+
+def test_an_unrolled_sequence_is_cut_once_and_its_gradient_joined_once():
+    """unstack_static cuts each step straight from the sequence (no tree of slices of
+    slices); the steps' gradients become a single Concat of the sequence's shape."""
+    from compiler.loops import unstack_static
+    x = ir.placeholder((None, 8, 3), 'float64', name='x')
+    steps = unstack_static(x, 1)
+    assert [s.shape for s in steps] == [(None, 3)] * 8
+    assert all(s.inputs[0] is x for s in steps)
+    state = 0.0
+    for step in steps:
+        state = B.tanh(step + state * 0.5)
+    grad = gradients(B.reduce_sum(state), [x])[0]
+    names, roots, _ = ops_after([grad], ('canonicalize',))
+    assert 'SliceGrad' not in names
+    concats = [n for n in ir.toposort(list(roots)) if type(n.op).__name__ == 'Concat']
+    assert [len(n.inputs) for n in concats] == [8]
+    value = RNG.randn(2, 8, 3)
+    got = function([x], [grad])([value])[0]
+    plain = function([x], [grad], optimize_graph=False)([value])[0]
+    np.testing.assert_allclose(got, plain, rtol=1e-12, atol=1e-15)
