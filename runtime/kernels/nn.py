@@ -63,6 +63,7 @@ def check_rank(array, ndim, op, what):
 # five calls took 10-13 of a batch-1 CNN inference's ~200 us); tasks are blocks of rows.
 PARALLEL_MIN_ELEMENTS = 1 << 16
 ROWS_PER_TASK = 256
+_COMPILED_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -105,7 +106,11 @@ def kernel_softmax(axis=-1):
         moved = np.moveaxis(x, axis_, -1) if axis_ != x.ndim - 1 else x
         flat = np.ascontiguousarray(moved).reshape(-1, max(moved.shape[-1], 1))
         out = np.empty_like(flat)
-        if flat.size < PARALLEL_MIN_ELEMENTS:
+        if flat.dtype not in _COMPILED_FLOATS:        # float16: numpy's loops
+            np.subtract(flat, flat.max(axis=-1, keepdims=True) if flat.size else 0, out=out)
+            np.exp(out, out=out)
+            out /= out.sum(axis=-1, keepdims=True)
+        elif flat.size < PARALLEL_MIN_ELEMENTS:
             _softmax_driver(np.zeros(2, np.int64), 0, flat, max(flat.shape[0], 1), out)
         else:
             threads.run(_softmax_driver, -(-flat.shape[0] // ROWS_PER_TASK), flat,

@@ -11,14 +11,14 @@ def ref_softmax(x, axis):
     return shifted / shifted.sum(axis=axis, keepdims=True)
 
 
-@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('dtype', ['float16', 'float32', 'float64'])
 @pytest.mark.parametrize('shape, axis', [((3, 5), -1), ((2, 3, 4), -1), ((7,), -1),
                                          ((2, 3, 4), 2), ((4, 3), 0)])
 def test_softmax_matches_numpy(shape, axis, dtype):
     x = (np.random.RandomState(0).standard_normal(shape) * 3).astype(dtype)
     got = get_kernel('softmax', {'axis': axis})(x)
     assert got.dtype == np.dtype(dtype) and got.shape == shape
-    tol = 1e-6 if dtype == 'float32' else 1e-14
+    tol = {'float16': 2e-3, 'float32': 1e-6, 'float64': 1e-14}[dtype]
     np.testing.assert_allclose(got, ref_softmax(x.astype(np.float64), axis), rtol=tol,
                                atol=tol)
 
