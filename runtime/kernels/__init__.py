@@ -16,7 +16,7 @@ from . import (allocator, avgpool, blas, conv, debug, dims, elementwise, fused_r
 # One thread pool at a time (see threads, linalg): the kernels run tasks on their own
 # threads and call the BLAS from inside them, so that BLAS runs on one thread (MKL is
 # bound in its sequential mode; SciPy's OpenBLAS is set here).
-if blas.LIBRARY.name.startswith('SciPy'):
+if blas.LIBRARY.kind == 'scipy':
     blas.set_blas_threads(1)
 # Big arrays freed by one step are reused by the next instead of page-faulted in again.
 allocator.keep_freed_memory()

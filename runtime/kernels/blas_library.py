@@ -24,7 +24,8 @@ from numba.extending import get_cython_function_address
 MKL_THREADING_SEQUENTIAL = 1
 MKL_INTERFACE_LP64 = 0
 
-Library = namedtuple('Library', 'name sgemm dgemm int_bits')
+# kind: 'mkl' or 'scipy'; name: for people (the library and its version).
+Library = namedtuple('Library', 'kind name sgemm dgemm int_bits')
 
 CHOICES = ('auto', 'mkl', 'scipy')
 _chosen = []
@@ -38,7 +39,8 @@ def chosen():
 
 
 def choose():
-    """The library to bind: a Library(name, sgemm address, dgemm address, int bits)."""
+    """The library to bind: a Library(kind, name, sgemm address, dgemm address, int
+    bits)."""
     wanted = os.environ.get('SYMKERAS_BLAS', 'auto').strip().lower() or 'auto'
     if wanted not in CHOICES:
         raise ValueError(f"SYMKERAS_BLAS={wanted!r}: expected one of {CHOICES}")
@@ -54,7 +56,7 @@ def choose():
 
 
 def _scipy():
-    return Library(f'SciPy BLAS ({_openblas_config() or "not OpenBLAS"})',
+    return Library('scipy', f'SciPy BLAS ({_openblas_config() or "not OpenBLAS"})',
                    get_cython_function_address('scipy.linalg.cython_blas', 'sgemm'),
                    get_cython_function_address('scipy.linalg.cython_blas', 'dgemm'),
                    _scipy_int_bits())
@@ -112,7 +114,7 @@ def _mkl():
                 set_threading(ctypes.c_int(MKL_THREADING_SEQUENTIAL)) != \
                 MKL_THREADING_SEQUENTIAL:
             continue
-        return Library(f'MKL {_mkl_version(library)} (sequential)', _address(sgemm),
+        return Library('mkl', f'MKL {_mkl_version(library)} (sequential)', _address(sgemm),
                        _address(dgemm), 32)
     return None
 
